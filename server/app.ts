@@ -1,0 +1,72 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config';
+import type { Logger } from './logger';
+import { errorHandler } from './middleware/error-handler';
+import { notFound } from './middleware/not-found';
+import { requestLogger } from './middleware/request-logger';
+import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { healthRouter, type HealthDeps } from './routes/health.routes';
+import { publicRouter } from './routes/public.routes';
+import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
+import { registerViewEngine } from './view-engine/register';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  database: HealthDeps;
+}
+
+const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
+
+/** Builds the Express app. Never listens and never connects: index.ts and the tests do that. */
+export function createApp({ config, logger, database }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  // Query strings stay flat strings: `?topic[$ne]=x` must never reach MongoDB as an object.
+  app.set('query parser', 'simple');
+
+  app.use(requestLogger(logger));
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.secureCookies ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.secureCookies,
+    }),
+  );
+  registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config });
+  app.locals.siteUrl = config.siteUrl;
+
+  app.use(
+    STATIC_PREFIX,
+    express.static(PUBLIC_DIR, {
+      index: false,
+      // Asset URLs carry a content hash (see the asset helper), so they never go stale.
+      setHeaders(res) {
+        res.setHeader('Cache-Control', `public, max-age=${ONE_YEAR_SECONDS}, immutable`);
+      },
+    }),
+  );
+
+  app.use(healthRouter(database));
+  app.use(publicRouter());
+
+  app.use(notFound);
+  app.use(errorHandler({ exposeDetails: config.env !== 'production' }));
+  return app;
+}

@@ -1,0 +1,121 @@
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export const SUPPORTED_LOCALES = ['fr', 'en'] as const;
+export type Locale = (typeof SUPPORTED_LOCALES)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Empty strings count as unset: `PORT= npm start` should mean the default, not an error. */
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const envSchema = z.object({
+  NODE_ENV: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.enum(['development', 'production', 'test']).default('development'),
+  ),
+  PORT: z.preprocess(
+    (v) => (v === '' || v === undefined ? '3000' : v),
+    z
+      .string()
+      .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+      .transform(Number)
+      .refine((n) => n <= 65535, 'must be a whole number from 0 to 65535'),
+  ),
+  MONGODB_URI: optionalString.refine(
+    (v) => v === undefined || /^mongodb(\+srv)?:\/\/\S+$/.test(v),
+    'must start with mongodb:// or mongodb+srv://',
+  ),
+  DATA_DIR: optionalString,
+  SESSION_SECRET: optionalString.refine(
+    (v) => v === undefined || v.length >= 32,
+    'must be at least 32 characters long',
+  ),
+  SITE_URL: optionalString.refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const url = new URL(v);
+      return url.protocol === 'http:' || url.protocol === 'https:';
+    } catch {
+      return false;
+    }
+  }, 'must be an absolute http:// or https:// URL, e.g. https://ecart.example.org'),
+  SITE_LOCALE: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'fr' : v),
+    z.enum(SUPPORTED_LOCALES, { message: `must be one of: ${SUPPORTED_LOCALES.join(', ')}` }),
+  ),
+  TZ_NEWSROOM: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'Europe/Paris' : v),
+    z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone, e.g. Europe/Paris'),
+  ),
+  LOG_LEVEL: z.preprocess(
+    (v) => (v === '' || v === undefined ? 'info' : v),
+    z.enum(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` }),
+  ),
+});
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly port: number;
+  /** Set: use this MongoDB. Unset: start the embedded server on `dataDir`. */
+  readonly mongodbUri: string | undefined;
+  readonly dataDir: string;
+  readonly sessionSecret: string;
+  /** True when no SESSION_SECRET was given and one was generated for this process only. */
+  readonly sessionSecretGenerated: boolean;
+  /** Without a trailing slash. */
+  readonly siteUrl: string;
+  readonly secureCookies: boolean;
+  readonly locale: Locale;
+  readonly timeZone: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+function describeValue(value: string | undefined): string {
+  if (value === undefined) return 'it is not set';
+  const text = value;
+  return `got "${text.length > 60 ? `${text.slice(0, 57)}...` : text}"`;
+}
+
+/**
+ * Reads and validates the environment once. The only place in the codebase that reads
+ * process.env: everything else receives the frozen result.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const name = String(issue?.path[0] ?? 'environment');
+    const secret = name === 'SESSION_SECRET';
+    throw new ConfigError(
+      `Invalid configuration: ${name} ${issue?.message ?? 'is invalid'}` +
+        (secret ? '' : ` (${describeValue(env[name])})`),
+    );
+  }
+  const e = parsed.data;
+  if (e.NODE_ENV === 'production' && e.SESSION_SECRET === undefined) {
+    throw new ConfigError(
+      'Invalid configuration: SESSION_SECRET is required in production (at least 32 random characters)',
+    );
+  }
+  const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');
+  return Object.freeze({
+    env: e.NODE_ENV,
+    port: e.PORT,
+    mongodbUri: e.MONGODB_URI,
+    dataDir: path.resolve(cwd, e.DATA_DIR ?? 'data'),
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('hex'),
+    sessionSecretGenerated: e.SESSION_SECRET === undefined,
+    siteUrl,
+    secureCookies: siteUrl.startsWith('https://'),
+    locale: e.SITE_LOCALE,
+    timeZone: e.TZ_NEWSROOM,
+    logLevel: e.LOG_LEVEL,
+  });
+}

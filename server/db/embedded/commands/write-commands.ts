@@ -1,0 +1,127 @@
+/** insert, update, delete, findAndModify: the write commands, replying once persisted. */
+import type { Document } from 'bson';
+import { MongoError, toMongoError } from '../errors';
+import { isPlainObject } from '../engine/document-utils';
+import { deleteDocuments, findAndModify, insertDocument, updateDocuments } from '../engine/write-operations';
+import type { CommandTable } from './command-context';
+import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
+
+interface StatementLoop {
+  writeErrors: Document[];
+}
+
+/**
+ * Runs statements one by one, turning failures into `writeErrors`. `ordered` (the default)
+ * stops at the first failure; everything before it stays applied, as in MongoDB.
+ */
+function runStatements<T>(statements: T[], ordered: boolean, run: (stmt: T, index: number) => void): StatementLoop {
+  const writeErrors: Document[] = [];
+  for (const [index, stmt] of statements.entries()) {
+    try {
+      run(stmt, index);
+    } catch (err) {
+      writeErrors.push(toMongoError(err).toWriteError(index));
+      if (ordered) break;
+    }
+  }
+  return { writeErrors };
+}
+
+function withWriteErrors(reply: Document, loop: StatementLoop): Document {
+  return loop.writeErrors.length > 0 ? { ...reply, writeErrors: loop.writeErrors } : reply;
+}
+
+export const writeCommands: CommandTable = {
+  insert: async (ctx, cmd) => {
+    const name = collectionName(cmd, 'insert');
+    const documents = documentArray(cmd, 'documents');
+    const ordered = cmd.ordered !== false;
+    const outcome = await ctx.write(() => {
+      let n = 0;
+      const loop = runStatements(documents, ordered, (doc) => {
+        insertDocument(ctx.engine, ctx.db, name, doc);
+        n += 1;
+      });
+      return withWriteErrors({ n, ok: 1 }, loop);
+    });
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.result as Document;
+  },
+
+  update: async (ctx, cmd) => {
+    const name = collectionName(cmd, 'update');
+    const updates = documentArray(cmd, 'updates');
+    const ordered = cmd.ordered !== false;
+    const outcome = await ctx.write(() => {
+      let n = 0;
+      let nModified = 0;
+      const upserted: Document[] = [];
+      const loop = runStatements(updates, ordered, (stmt, index) => {
+        if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'update statement must be an object');
+        const result = updateDocuments(ctx.engine, ctx.db, name, {
+          q: optionalDocument(stmt, 'q'),
+          u: stmt.u as Document | Document[],
+          multi: stmt.multi === true,
+          upsert: stmt.upsert === true,
+          arrayFilters: stmt.arrayFilters as Document[] | undefined,
+        });
+        n += result.n;
+        nModified += result.nModified;
+        if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
+      });
+      const reply: Document = { n, nModified, ok: 1 };
+      if (upserted.length > 0) reply.upserted = upserted;
+      return withWriteErrors(reply, loop);
+    });
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.result as Document;
+  },
+
+  delete: async (ctx, cmd) => {
+    const name = collectionName(cmd, 'delete');
+    const deletes = documentArray(cmd, 'deletes');
+    const ordered = cmd.ordered !== false;
+    const outcome = await ctx.write(() => {
+      let n = 0;
+      const loop = runStatements(deletes, ordered, (stmt) => {
+        if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'delete statement must be an object');
+        const limit = optionalNumber(stmt, 'limit') ?? 0;
+        if (limit !== 0 && limit !== 1) throw new MongoError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
+        n += deleteDocuments(ctx.engine, ctx.db, name, optionalDocument(stmt, 'q'), limit);
+      });
+      return withWriteErrors({ n, ok: 1 }, loop);
+    });
+    if (outcome.error !== undefined) throw outcome.error;
+    return outcome.result as Document;
+  },
+
+  findAndModify: (ctx, cmd) => runFindAndModify(ctx, cmd, 'findAndModify'),
+  findandmodify: (ctx, cmd) => runFindAndModify(ctx, cmd, 'findandmodify'),
+};
+
+async function runFindAndModify(
+  ctx: Parameters<NonNullable<CommandTable[string]>>[0],
+  cmd: Document,
+  commandName: string,
+): Promise<Document> {
+  const name = collectionName(cmd, commandName);
+  const update = cmd.update as unknown;
+  if (update !== undefined && !isPlainObject(update) && !Array.isArray(update)) {
+    throw new MongoError('FailedToParse', "'update' must be an object or a pipeline");
+  }
+  const outcome = await ctx.write(() =>
+    findAndModify(ctx.engine, ctx.db, name, {
+      query: optionalDocument(cmd, 'query'),
+      sort: optionalDocument(cmd, 'sort'),
+      remove: cmd.remove === true,
+      update: update as Document | Document[] | undefined,
+      new: cmd.new === true,
+      fields: optionalDocument(cmd, 'fields'),
+      upsert: cmd.upsert === true,
+      arrayFilters: cmd.arrayFilters as Document[] | undefined,
+    }),
+  );
+  if (outcome.error !== undefined) throw outcome.error;
+  const result = outcome.result as { value: Document | null; lastErrorObject: Document };
+  return { lastErrorObject: result.lastErrorObject, value: result.value, ok: 1 };
+}

@@ -1,0 +1,77 @@
+/**
+ * Écart's embedded MongoDB-wire-compatible server: what tests, `npm start` without
+ * MONGODB_URI, and `npm run db` talk to. Production uses a real MongoDB; see README.md.
+ */
+import type { Persistence, Snapshot } from './persistence.types';
+import { Engine } from './engine/engine';
+import { silentLogger, type EmbeddedLogger } from './logger';
+import { WireServer } from './server';
+
+export type { EmbeddedLogger } from './logger';
+
+export interface EmbeddedServerOptions {
+  /** Default 127.0.0.1: the server has no authentication, so it must not face a network. */
+  host?: string;
+  /** Default 0: the OS picks a free port. */
+  port?: number;
+  /** Without it the server is purely in memory. */
+  persistence?: Persistence;
+  logger?: EmbeddedLogger;
+}
+
+export interface EmbeddedServer {
+  uri: string;
+  port: number;
+  /** Stops accepting, closes sockets, waits for pending writes, closes persistence. */
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedServer(opts: EmbeddedServerOptions = {}): Promise<EmbeddedServer> {
+  const logger = opts.logger ?? silentLogger;
+  const host = opts.host ?? '127.0.0.1';
+  const engine = new Engine();
+  if (opts.persistence) {
+    const state = await opts.persistence.load();
+    engine.loadState(state);
+    registerSnapshotProvider(opts.persistence, () => engine.takeSnapshot());
+    logger.info(
+      { collections: state.snapshot?.collections.length ?? 0, batches: state.batches.length },
+      'embedded server restored its data',
+    );
+  }
+  const server = new WireServer({ engine, persistence: opts.persistence, logger });
+  let port: number;
+  try {
+    port = await server.listen(host, opts.port ?? 0);
+  } catch (err) {
+    await opts.persistence?.close();
+    throw err;
+  }
+  const uri = `mongodb://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ uri }, 'embedded MongoDB-compatible server listening');
+  let closing: Promise<void> | null = null;
+  return {
+    uri,
+    port,
+    close: () => {
+      closing ??= (async () => {
+        await server.close();
+        await opts.persistence?.close();
+        logger.info({ uri }, 'embedded server stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The Persistence contract only has `compact(take)`; the file store additionally accepts a
+ * standing snapshot provider so it can compact on its own (size threshold, close). Offer it
+ * to any store that has the method, without widening the contract.
+ */
+function registerSnapshotProvider(persistence: Persistence, take: () => Snapshot): void {
+  const candidate = persistence as Persistence & { setSnapshotProvider?: unknown };
+  if (typeof candidate.setSnapshotProvider === 'function') {
+    (candidate.setSnapshotProvider as (t: () => Snapshot) => void).call(persistence, take);
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * The TCP side: accepts connections, frames messages, runs commands one at a time per
+ * connection (as MongoDB does), and writes replies. A malformed message closes only its
+ * own connection.
+ */
+import net from 'node:net';
+import type { JournalBatch, Persistence } from './persistence.types';
+import { MongoError } from './errors';
+import type { Engine, WriteOutcome } from './engine/engine';
+import type { EmbeddedLogger } from './logger';
+import type { CommandContext } from './commands/command-context';
+import { dispatchCommand } from './commands/dispatch';
+import { MessageFramer, ProtocolError, encodeReply, parseMessage } from './wire-protocol';
+
+const TTL_SWEEP_INTERVAL_MS = 60_000;
+const CURSOR_REAP_INTERVAL_MS = 60_000;
+
+export interface WireServerOptions {
+  engine: Engine;
+  persistence: Persistence | undefined;
+  logger: EmbeddedLogger;
+}
+
+export class WireServer {
+  private readonly engine: Engine;
+  private readonly persistence: Persistence | undefined;
+  private readonly logger: EmbeddedLogger;
+  private readonly server: net.Server;
+  private readonly sockets = new Set<net.Socket>();
+  private readonly pendingAppends = new Set<Promise<void>>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private nextConnectionId = 1;
+
+  constructor(opts: WireServerOptions) {
+    this.engine = opts.engine;
+    this.persistence = opts.persistence;
+    this.logger = opts.logger;
+    this.server = net.createServer((socket) => this.onConnection(socket));
+  }
+
+  async listen(host: string, port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    // unref: these housekeeping timers must never keep a test process or CLI alive.
+    this.timers.push(setInterval(() => void this.sweepTtl(), TTL_SWEEP_INTERVAL_MS).unref());
+    this.timers.push(setInterval(() => this.engine.cursors.reapIdle(), CURSOR_REAP_INTERVAL_MS).unref());
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('embedded server has no TCP address');
+    return address.port;
+  }
+
+  /** Makes a journal batch durable; resolves at once when running in memory. */
+  async persist(batch: JournalBatch): Promise<void> {
+    if (!this.persistence || batch.length === 0) return;
+    const pending = this.persistence.append(batch);
+    this.pendingAppends.add(pending);
+    try {
+      await pending;
+    } finally {
+      this.pendingAppends.delete(pending);
+    }
+  }
+
+  private async sweepTtl(): Promise<void> {
+    try {
+      await this.persist(this.engine.sweepExpired());
+    } catch (err) {
+      this.logger.error({ err }, 'embedded server TTL sweep failed');
+    }
+  }
+
+  private onConnection(socket: net.Socket): void {
+    const connectionId = this.nextConnectionId++;
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    const framer = new MessageFramer();
+    let queue: Promise<void> = Promise.resolve();
+    const ctx = this.contextFor(connectionId);
+
+    socket.on('data', (chunk: Buffer) => {
+      let messages: Buffer[];
+      try {
+        messages = framer.push(chunk);
+      } catch (err) {
+        this.dropConnection(socket, connectionId, err);
+        return;
+      }
+      for (const message of messages) {
+        queue = queue.then(() => this.handleMessage(socket, connectionId, ctx, message));
+      }
+    });
+    socket.on('error', (err) => this.logger.debug({ err, connectionId }, 'embedded server socket error'));
+    socket.on('close', () => this.sockets.delete(socket));
+  }
+
+  private async handleMessage(socket: net.Socket, connectionId: number, ctx: CommandContext, message: Buffer): Promise<void> {
+    if (socket.destroyed) return;
+    let request;
+    try {
+      request = parseMessage(message);
+    } catch (err) {
+      this.dropConnection(socket, connectionId, err);
+      return;
+    }
+    const reply = await dispatchCommand({ ...ctx, db: request.db }, request.command);
+    if (request.moreToCome || socket.destroyed) return;
+    try {
+      socket.write(encodeReply(request, reply));
+    } catch (err) {
+      // A reply that cannot be encoded (e.g. over 16 MiB) still gets an answer.
+      const fallback = new MongoError('InternalError', `could not encode reply: ${err instanceof Error ? err.message : String(err)}`);
+      socket.write(encodeReply(request, fallback.toReply()));
+    }
+  }
+
+  private dropConnection(socket: net.Socket, connectionId: number, err: unknown): void {
+    const reason = err instanceof ProtocolError ? err.message : String(err);
+    this.logger.warn({ connectionId, reason }, 'embedded server closed a connection after a malformed message');
+    socket.destroy();
+  }
+
+  private contextFor(connectionId: number): CommandContext {
+    return {
+      engine: this.engine,
+      db: 'admin',
+      connectionId,
+      logger: this.logger,
+      write: async <T>(fn: () => T): Promise<WriteOutcome<T>> => {
+        const outcome = this.engine.write(fn);
+        try {
+          await this.persist(outcome.batch);
+        } catch (err) {
+          // The change is in memory but not durable: never report it as acknowledged.
+          this.logger.error({ err }, 'embedded server could not persist a write');
+          throw new MongoError('InternalError', `write could not be made durable: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        return outcome;
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+    await Promise.allSettled([...this.pendingAppends]);
+    this.engine.cursors.clear();
+  }
+}
+

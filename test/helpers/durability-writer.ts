@@ -1,0 +1,73 @@
+/**
+ * Child process for test/integration/db/durability.test.ts (compiled by `npm run build` to
+ * dist/test/helpers/durability-writer.js, because the test kills it with SIGKILL and that
+ * needs a real process, not a Jest worker).
+ *
+ *   node dist/test/helpers/durability-writer.js <dataDir> <run> [concurrency] [compactAfterBytes]
+ *
+ * Starts the real embedded server on <dataDir> with file persistence, connects with the
+ * official driver and inserts { run, seq } documents until killed. Protocol on stdout, one
+ * line each: `ready <uri>` once listening, then `ack <seq>` after each insert is
+ * acknowledged. Stdout to a pipe is synchronous on Linux, so a printed ack is in the pipe
+ * even if SIGKILL arrives right after. If the data directory is in use, prints the error to
+ * stderr and exits with code 3.
+ */
+import { MongoClient } from 'mongodb';
+import { startEmbeddedServer } from '../../server/db/embedded';
+import { createFilePersistence, DataDirLockedError, type PersistenceLogger } from '../../server/db/embedded/persistence';
+
+const EXIT_LOCKED = 3;
+
+function stderrLogger(): PersistenceLogger & { debug(details: object | string, message?: string): void } {
+  const write = (level: string) => (details: object | string, message?: string) => {
+    process.stderr.write(`${JSON.stringify({ level, message, details })}\n`);
+  };
+  return { info: write('info'), warn: write('warn'), error: write('error'), debug: () => undefined };
+}
+
+async function main(): Promise<void> {
+  const [dataDir, run, concurrencyArg, compactArg] = process.argv.slice(2);
+  if (dataDir === undefined || run === undefined) {
+    process.stderr.write('usage: durability-writer <dataDir> <run> [concurrency] [compactAfterBytes]\n');
+    process.exit(2);
+  }
+  const concurrency = Number(concurrencyArg ?? 1);
+  const logger = stderrLogger();
+  const persistence = createFilePersistence({
+    dataDir,
+    logger,
+    ...(compactArg === undefined ? {} : { compactAfterBytes: Number(compactArg) }),
+  });
+
+  let server;
+  try {
+    server = await startEmbeddedServer({ persistence, logger });
+  } catch (error) {
+    if (error instanceof DataDirLockedError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(EXIT_LOCKED);
+    }
+    throw error;
+  }
+  persistence.recordUri(server.uri);
+  process.stdout.write(`ready ${server.uri}\n`);
+
+  const client = new MongoClient(server.uri, { maxPoolSize: Math.max(concurrency, 1) });
+  await client.connect();
+  const collection = client.db('durability').collection('writes');
+
+  let next = 1;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const seq = next++;
+      await collection.insertOne({ run, seq, at: new Date(), padding: 'x'.repeat(200) });
+      process.stdout.write(`ack ${seq}\n`);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`durability-writer failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

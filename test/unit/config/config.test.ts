@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../../../server/config';
+
+describe('loadConfig', () => {
+  it('when the environment is empty, then every default applies', () => {
+    const config = loadConfig({}, '/srv/ecart');
+    expect(config).toMatchObject({
+      env: 'development',
+      port: 3000,
+      mongodbUri: undefined,
+      dataDir: path.resolve('/srv/ecart', 'data'),
+      siteUrl: 'http://localhost:3000',
+      secureCookies: false,
+      locale: 'fr',
+      timeZone: 'Europe/Paris',
+      logLevel: 'info',
+      sessionSecretGenerated: true,
+    });
+    expect(config.sessionSecret).toHaveLength(64);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('when every variable is set, then each is used', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        MONGODB_URI: 'mongodb://db.internal:27017/ecart',
+        DATA_DIR: '/var/lib/ecart',
+        SESSION_SECRET: 'x'.repeat(40),
+        SITE_URL: 'https://ecart.example.org/',
+        SITE_LOCALE: 'en',
+        TZ_NEWSROOM: 'America/Montreal',
+        LOG_LEVEL: 'debug',
+        NODE_ENV: 'production',
+      },
+      '/srv',
+    );
+    expect(config).toMatchObject({
+      env: 'production',
+      port: 8080,
+      mongodbUri: 'mongodb://db.internal:27017/ecart',
+      dataDir: '/var/lib/ecart',
+      sessionSecret: 'x'.repeat(40),
+      sessionSecretGenerated: false,
+      siteUrl: 'https://ecart.example.org',
+      secureCookies: true,
+      locale: 'en',
+      timeZone: 'America/Montreal',
+      logLevel: 'debug',
+    });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "abc")'],
+    [{ PORT: '70000' }, 'Invalid configuration: PORT must be a whole number from 0 to 65535 (got "70000")'],
+    [{ MONGODB_URI: 'postgres://x' }, 'Invalid configuration: MONGODB_URI must start with mongodb:// or mongodb+srv:// (got "postgres://x")'],
+    [{ SITE_URL: 'ecart.fr' }, 'Invalid configuration: SITE_URL must be an absolute http:// or https:// URL, e.g. https://ecart.example.org (got "ecart.fr")'],
+    [{ SITE_LOCALE: 'de' }, 'Invalid configuration: SITE_LOCALE must be one of: fr, en (got "de")'],
+    [{ TZ_NEWSROOM: 'Mars/Olympus' }, 'Invalid configuration: TZ_NEWSROOM must be an IANA time zone, e.g. Europe/Paris (got "Mars/Olympus")'],
+    [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent (got "loud")'],
+  ])('when %j, then it fails with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it('when SESSION_SECRET is too short, then the error names it without echoing the secret', () => {
+    let error: unknown;
+    try {
+      loadConfig({ SESSION_SECRET: 'hunter2' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('Invalid configuration: SESSION_SECRET must be at least 32 characters long');
+    expect((error as Error).message).not.toContain('hunter2');
+  });
+
+  it('when in production without SESSION_SECRET, then it refuses to boot', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET is required in production/);
+  });
+
+  it('when a variable is set to the empty string, then its default applies', () => {
+    expect(loadConfig({ PORT: '', SITE_LOCALE: '' })).toMatchObject({ port: 3000, locale: 'fr' });
+  });
+});

@@ -65,7 +65,8 @@ export function errorHandler({ exposeDetails }: { exposeDetails: boolean }): Err
       status,
       titleKey: messageKeyFor(status, 'title'),
       bodyKey: messageKeyFor(status, 'body'),
-      detail: exposeDetails ? detail : undefined,
+      // Only server errors carry a developer-facing detail; 4xx pages speak the UI language only.
+      detail: exposeDetails && status >= 500 ? detail : undefined,
       requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '',
     });
   };

@@ -1,12 +1,14 @@
 /**
- * `npm run db`: the embedded server on its own, for mongosh, Compass or a second app
- * process. Usage: node dist/server/db/embedded/cli.js [--port 27017] [--host 127.0.0.1]
- * With DATA_DIR set the data is kept on disk there; without it, it lives in memory only.
+ * `npm run db`: the embedded server on its own, on the newsroom's DATA_DIR (default ./data,
+ * as for `npm start`), so mongosh, Compass or a script can connect to it.
+ * Usage: node dist/server/db/embedded/cli.js [--port 27017] [--host 127.0.0.1]
  *
- * This is a process entry point, so it writes its one-line status to stdout/stderr
- * directly (through process streams, as the project bans console.* in server/).
+ * A process entry point: it prints its one status line through process streams (the
+ * project bans console.* in server/) and logs through the app's pino logger.
  */
-import { startEmbeddedServer, type EmbeddedLogger } from './index';
+import { ConfigError, loadConfig } from '../../config';
+import { createLogger } from '../../logger';
+import { startEmbeddedServer } from './index';
 import { createFilePersistence } from './persistence';
 
 function readFlag(args: string[], name: string): string | undefined {
@@ -16,33 +18,22 @@ function readFlag(args: string[], name: string): string | undefined {
   return inline?.slice(name.length + 1);
 }
 
-/** JSON lines on stdout, the same shape pino writes, so logs from both look alike. */
-function jsonLogger(): EmbeddedLogger {
-  const write = (level: string) => (obj: object | string, msg?: string) => {
-    const fields = typeof obj === 'string' ? { msg: obj } : { ...obj, msg };
-    const safe = JSON.stringify({ level, time: Date.now(), ...fields }, (_k, v: unknown) =>
-      v instanceof Error ? { message: v.message, stack: v.stack } : v,
-    );
-    process.stdout.write(`${safe}\n`);
-  };
-  return { info: write('info'), warn: write('warn'), error: write('error'), debug: () => undefined };
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
-  const port = Number(readFlag(args, '--port') ?? 27017);
+  const portFlag = readFlag(args, '--port') ?? '27017';
+  const port = Number(portFlag);
   const host = readFlag(args, '--host') ?? '127.0.0.1';
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0..65535, got ${readFlag(args, '--port')}`);
-  const logger = jsonLogger();
-  // The app reads configuration through server/config; this stand-alone tool only needs
-  // DATA_DIR, so it reads that one variable itself rather than pulling in the app's schema.
-  const dataDir = process.env.DATA_DIR;
-  const persistence = dataDir ? createFilePersistence({ dataDir, logger }) : undefined;
+  if (!/^\d+$/.test(portFlag) || port > 65535) {
+    throw new ConfigError(`--port must be a whole number from 0 to 65535 (got "${portFlag}")`);
+  }
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel).child({ component: 'embedded-db' });
+  const persistence = createFilePersistence({ dataDir: config.dataDir, logger });
   const server = await startEmbeddedServer({ host, port, persistence, logger });
-  persistence?.recordUri(server.uri);
-  process.stdout.write(`Écart embedded MongoDB-compatible server: ${server.uri}${dataDir ? ` (data in ${dataDir})` : ' (in memory: data is lost on exit)'}\n`);
+  persistence.recordUri(server.uri);
+  process.stdout.write(`Écart embedded MongoDB-compatible server: ${server.uri} (data in ${config.dataDir})\n`);
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'stopping embedded server');
@@ -54,11 +45,11 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`embedded server failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`Cannot start the embedded server: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
 });

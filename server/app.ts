@@ -15,12 +15,14 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   database: HealthDeps;
+  /** What "now" is for deadlines and relative dates; tests pin it. */
+  clock?: () => Date;
 }
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** Builds the Express app. Never listens and never connects: index.ts and the tests do that. */
-export function createApp({ config, logger, database }: AppDeps): Express {
+export function createApp({ config, logger, database, clock = () => new Date() }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -49,7 +51,7 @@ export function createApp({ config, logger, database }: AppDeps): Express {
       strictTransportSecurity: config.secureCookies,
     }),
   );
-  registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config });
+  registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config, logger });
   app.locals.siteUrl = config.siteUrl;
 
   app.use(
@@ -64,7 +66,7 @@ export function createApp({ config, logger, database }: AppDeps): Express {
   );
 
   app.use(healthRouter(database));
-  app.use(publicRouter());
+  app.use(publicRouter(config, clock));
 
   app.use(notFound);
   app.use(errorHandler({ exposeDetails: config.env !== 'production' }));

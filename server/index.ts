@@ -3,6 +3,8 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase, type DatabaseHandle } from './db/connect';
 import { createLogger, type Logger } from './logger';
+import { SEED_DATA } from '../seed/data/seed-data';
+import { seedIfEmpty } from '../seed/load-seed';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -69,6 +71,14 @@ async function main(): Promise<void> {
   } catch (err) {
     logger.fatal({ err }, 'database unavailable');
     process.stderr.write(`Cannot start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  try {
+    const seeded = await seedIfEmpty(SEED_DATA, { now: new Date(), timeZone: config.timeZone });
+    if (seeded) logger.info(seeded, 'empty database: seed loaded');
+  } catch (err) {
+    logger.fatal({ err }, 'could not load the seed into the empty database');
+    await database.close();
     process.exit(1);
   }
   const app = createApp({ config, logger, database: { pingDatabase: () => database.ping() } });

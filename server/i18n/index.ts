@@ -22,3 +22,20 @@ export function createTranslator(locale: Locale): Translate {
     );
   };
 }
+
+type PluralBase<K> = K extends `${infer Base}.other` ? Base : never;
+export type PluralKey = PluralBase<MessageKey>;
+
+/**
+ * `{base}.one` / `{base}.other` chosen with the locale's plural rules (French counts 0 and 1
+ * as singular, English only 1); `{count}` is filled with the formatted number.
+ */
+export function createPluralTranslator(locale: Locale, translate: Translate) {
+  const rules = new Intl.PluralRules(locale);
+  const numbers = new Intl.NumberFormat(locale);
+  return (base: PluralKey, count: number, vars: Record<string, string | number> = {}): string => {
+    const form = rules.select(count) === 'one' ? 'one' : 'other';
+    const key = `${base}.${form}`;
+    return translate(isMessageKey(key) ? key : (`${base}.other` as MessageKey), { ...vars, count: numbers.format(count) });
+  };
+}

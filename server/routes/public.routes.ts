@@ -1,9 +1,17 @@
 import { Router } from 'express';
+import type { Config } from '../config';
+import { publicController, type Clock } from '../controllers/public.controller';
+import { validateQuery } from '../middleware/validate';
+import { claimListQuerySchema } from '../schemas/claims-query.schemas';
 
-export function publicRouter(): Router {
+
+export function publicRouter(config: Pick<Config, 'locale' | 'timeZone'>, clock: Clock): Router {
   const router = Router();
-  router.get('/', (_req, res) => {
-    res.render('pages/home', { titleKey: 'home.title' });
-  });
+  const controller = publicController(config, clock);
+  router.get('/', controller.home);
+  router.get('/claims', validateQuery(claimListQuerySchema), controller.listClaims);
+  router.get('/claims/:slug', controller.showClaim);
+  router.get('/speakers/:slug', controller.showSpeaker);
+  router.get('/topics/:slug', controller.showTopic);
   return router;
 }

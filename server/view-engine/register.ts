@@ -3,16 +3,27 @@ import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { Config } from '../config';
 import { createTranslator } from '../i18n';
+import type { Logger } from '../logger';
 import { makeAssetHelper } from './helpers/asset.helper';
+import { makeDateHelper } from './helpers/date.helper';
+import { eq } from './helpers/eq.helper';
+import { makeFactorHelper } from './helpers/factor.helper';
+import { makeIsoDateHelper } from './helpers/iso-date.helper';
+import { makeMoneyHelper } from './helpers/money.helper';
+import { makeNumberHelper } from './helpers/number.helper';
+import { makePercentHelper } from './helpers/percent.helper';
+import { makeSignedNumberHelper } from './helpers/signed-number.helper';
 import { makeTranslateHelper } from './helpers/t.helper';
 
 export interface ViewEngineOptions {
   viewsDir: string;
   publicDir: string;
-  config: Pick<Config, 'locale' | 'env'>;
+  config: Pick<Config, 'locale' | 'env' | 'timeZone'>;
+  logger?: Pick<Logger, 'warn'>;
 }
 
-export function registerViewEngine(app: Express, { viewsDir, publicDir, config }: ViewEngineOptions): void {
+export function registerViewEngine(app: Express, { viewsDir, publicDir, config, logger }: ViewEngineOptions): void {
+  const format = { locale: config.locale, timeZone: config.timeZone, logger };
   const hbs = create({
     extname: '.hbs',
     defaultLayout: 'main',
@@ -21,6 +32,14 @@ export function registerViewEngine(app: Express, { viewsDir, publicDir, config }
     helpers: {
       t: makeTranslateHelper(createTranslator(config.locale)),
       asset: makeAssetHelper(publicDir),
+      eq,
+      number: makeNumberHelper(format),
+      percent: makePercentHelper(format),
+      factor: makeFactorHelper(format),
+      signedNumber: makeSignedNumberHelper(format),
+      money: makeMoneyHelper(format),
+      date: makeDateHelper(format),
+      isoDate: makeIsoDateHelper(format),
     },
   });
   // express-handlebars' engine calls back and also returns a promise, which can reject

@@ -36,6 +36,7 @@ describe('npm start (the built server process)', () => {
 
     // The lock is released: the same DATA_DIR opens again.
     const again = await startServerProcess({ DATA_DIR: dataDir });
+    expect((await fetch(`${again.baseUrl}/readyz`)).status).toBe(200);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
   });

@@ -1,0 +1,116 @@
+import { model, Schema, Types, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { DATE_PRECISIONS, sourceSchema } from './source.schema';
+import { VERDICT_KEYS } from './verdict-scale';
+
+export const CLAIM_KINDS = ['count', 'money', 'percentage', 'deadline', 'qualitative'] as const;
+export type ClaimKind = (typeof CLAIM_KINDS)[number];
+export const CLAIM_STATUSES = ['draft', 'published'] as const;
+export const CLAIM_TITLE_MAX = 75;
+
+const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/** What was announced. Which fields apply depends on `kind`; the validator below enforces it. */
+const announcedSchema = new Schema(
+  {
+    kind: { type: String, enum: CLAIM_KINDS, required: true },
+    value: { type: Number },
+    /** e.g. "faux pass sanitaires", "euros", "numéros de téléphone". */
+    unit: { type: String, trim: true, maxlength: 120 },
+    /** ISO 4217, for money. */
+    currency: { type: String, trim: true, uppercase: true, match: /^[A-Z]{3}$/ },
+    /** For deadlines: the last instant that still counts as on time. */
+    dueAt: { type: Date },
+    duePrecision: { type: String, enum: DATE_PRECISIONS },
+    /** What exactly is counted, or promised: "faux pass sanitaires détectés". Always required. */
+    definition: { type: String, required: true, trim: true, maxlength: 1000 },
+  },
+  { _id: false },
+);
+
+announcedSchema.pre('validate', function checkKind() {
+  const numeric = this.kind === 'count' || this.kind === 'money' || this.kind === 'percentage';
+  if (numeric && (typeof this.value !== 'number' || !Number.isFinite(this.value))) {
+    this.invalidate('value', 'A figure is required for this kind of claim');
+  }
+  if (this.kind === 'money' && !this.currency) this.invalidate('currency', 'A currency is required for money');
+  if (this.kind === 'deadline' && !(this.dueAt instanceof Date)) this.invalidate('dueAt', 'A due date is required for a deadline');
+});
+
+const verdictSchema = new Schema(
+  {
+    rating: { type: String, enum: VERDICT_KEYS, required: true },
+    explanation: { type: String, required: true, trim: true, maxlength: 5000 },
+    setAt: { type: Date, required: true },
+  },
+  { _id: false },
+);
+
+const correctionSchema = new Schema({
+  at: { type: Date, required: true },
+  text: { type: String, required: true, trim: true, maxlength: 5000 },
+});
+
+/**
+ * Derived from the measurements by the claims service whenever one is added, so that list
+ * pages filter and sort with an index instead of joining a million measurements.
+ */
+const trackingSchema = new Schema(
+  {
+    measurementCount: { type: Number, default: 0, min: 0 },
+    latestAsOf: { type: Date },
+    /** |log10(announced / measured)| of the headline measurement: 0 = on target. */
+    gapScore: { type: Number },
+    /** The headline measurement (latest of the same quantity, else latest proxy), for cards. */
+    headlineValue: { type: Number },
+    headlineAsOf: { type: Date },
+    headlineProxy: { type: Boolean },
+    /** Deadlines: whether a measurement says it was delivered. */
+    delivered: { type: Boolean, default: false },
+    lastUpdateAt: { type: Date },
+  },
+  { _id: false },
+);
+
+const claimSchema = new Schema(
+  {
+    slug: { type: String, required: true, trim: true, lowercase: true, match: SLUG, maxlength: 120 },
+    /** Short: it becomes ClaimReview's claimReviewed. */
+    title: { type: String, required: true, trim: true, maxlength: CLAIM_TITLE_MAX },
+    /** Verbatim, in its original language. */
+    statement: { type: String, required: true, trim: true, maxlength: 5000 },
+    /** True: the speaker's own words. False: the source's words reporting what was said. */
+    statementVerbatim: { type: Boolean, required: true, default: true },
+    language: { type: String, required: true, default: 'fr', match: /^[a-z]{2}$/ },
+    speaker: { type: Schema.Types.ObjectId, ref: 'Speaker', required: true },
+    /** The role held when it was said, e.g. "ministre de l'Intérieur". */
+    speakerRole: { type: String, trim: true, maxlength: 200 },
+    saidAt: { type: Date, required: true },
+    saidAtPrecision: { type: String, enum: DATE_PRECISIONS, required: true, default: 'day' },
+    /** Where it appeared: "communiqué de l'ANTS sur ses réseaux sociaux". */
+    appearance: { type: String, trim: true, maxlength: 500 },
+    topics: { type: [{ type: Schema.Types.ObjectId, ref: 'Topic' }], default: [] },
+    status: { type: String, enum: CLAIM_STATUSES, required: true, default: 'draft' },
+    publishedAt: { type: Date },
+    announced: { type: announcedSchema, required: true },
+    verdict: { type: verdictSchema },
+    /** Where the claim itself is reported. */
+    sources: { type: [sourceSchema], default: [] },
+    corrections: { type: [correctionSchema], default: [] },
+    tracking: { type: trackingSchema, default: () => ({}) },
+  },
+  { timestamps: true, optimisticConcurrency: true },
+);
+
+claimSchema.index({ slug: 1 }, { unique: true });
+claimSchema.index({ status: 1, 'tracking.lastUpdateAt': -1 });
+claimSchema.index({ status: 1, 'tracking.gapScore': -1 });
+claimSchema.index({ status: 1, topics: 1, 'tracking.lastUpdateAt': -1 });
+claimSchema.index({ status: 1, speaker: 1, 'tracking.lastUpdateAt': -1 });
+claimSchema.index({ status: 1, 'verdict.rating': 1, 'tracking.lastUpdateAt': -1 });
+claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
+claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
+
+export type Claim = InferSchemaType<typeof claimSchema>;
+export type ClaimDocument = HydratedDocument<Claim>;
+export const ClaimModel = model('Claim', claimSchema);
+export type ClaimId = Types.ObjectId;

@@ -1,0 +1,39 @@
+import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { DATE_PRECISIONS, sourceSchema } from './source.schema';
+
+/**
+ * A measurement of what a claim announced. Its own collection: a claim may gather
+ * measurements for years, and there may be a million in all.
+ */
+const measurementSchema = new Schema(
+  {
+    claim: { type: Schema.Types.ObjectId, ref: 'Claim', required: true },
+    /** Numeric claims. */
+    value: { type: Number },
+    /** Deadline claims: whether it was delivered, and when (null when the source gives no date). */
+    delivered: { type: Boolean },
+    deliveredAt: { type: Date },
+    asOf: { type: Date, required: true },
+    asOfPrecision: { type: String, enum: DATE_PRECISIONS, required: true, default: 'day' },
+    /** What exactly it counts: "pass placés sur liste noire". */
+    definition: { type: String, required: true, trim: true, maxlength: 1000 },
+    /** False when it measures a proxy, not the announced quantity itself. */
+    sameQuantity: { type: Boolean, required: true, default: true },
+    source: { type: sourceSchema, required: true },
+    methodNotes: { type: String, trim: true, maxlength: 5000 },
+  },
+  { timestamps: true },
+);
+
+measurementSchema.pre('validate', function checkValue() {
+  const hasValue = typeof this.value === 'number' && Number.isFinite(this.value);
+  if (!hasValue && typeof this.delivered !== 'boolean') {
+    this.invalidate('value', 'A measurement needs a value, or whether a deadline was met');
+  }
+});
+
+measurementSchema.index({ claim: 1, asOf: 1 });
+
+export type Measurement = InferSchemaType<typeof measurementSchema>;
+export type MeasurementDocument = HydratedDocument<Measurement>;
+export const MeasurementModel = model('Measurement', measurementSchema);

@@ -1,0 +1,18 @@
+import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+
+const speakerSchema = new Schema(
+  {
+    slug: { type: String, required: true, trim: true, lowercase: true, match: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, maxlength: 120 },
+    name: { type: String, required: true, trim: true, maxlength: 200 },
+    /** The usual role, e.g. "ministre de l'Intérieur"; a claim keeps the role held when it was said. */
+    role: { type: String, trim: true, maxlength: 200 },
+    organisation: { type: String, trim: true, maxlength: 200 },
+  },
+  { timestamps: true },
+);
+speakerSchema.index({ slug: 1 }, { unique: true });
+speakerSchema.index({ name: 1 });
+
+export type Speaker = InferSchemaType<typeof speakerSchema>;
+export type SpeakerDocument = HydratedDocument<Speaker>;
+export const SpeakerModel = model('Speaker', speakerSchema);

@@ -1,0 +1,14 @@
+import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+
+const topicSchema = new Schema(
+  {
+    slug: { type: String, required: true, trim: true, lowercase: true, match: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, maxlength: 120 },
+    name: { type: String, required: true, trim: true, maxlength: 120 },
+  },
+  { timestamps: true },
+);
+topicSchema.index({ slug: 1 }, { unique: true });
+
+export type Topic = InferSchemaType<typeof topicSchema>;
+export type TopicDocument = HydratedDocument<Topic>;
+export const TopicModel = model('Topic', topicSchema);

@@ -1,0 +1,30 @@
+import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+
+export const UPDATE_KINDS = ['claim-published', 'measurement-added', 'statement-added', 'verdict-changed', 'correction'] as const;
+export type UpdateKind = (typeof UPDATE_KINDS)[number];
+
+/**
+ * Something the public should see, as it happened. Written once and never edited, so a
+ * feed item keeps its id and date whatever is edited later.
+ */
+const updateSchema = new Schema(
+  {
+    claim: { type: Schema.Types.ObjectId, ref: 'Claim', required: true },
+    kind: { type: String, enum: UPDATE_KINDS, required: true },
+    at: { type: Date, required: true, immutable: true },
+    /** The measurement, event or correction this update is about, when there is one. */
+    subject: { type: Schema.Types.ObjectId },
+    /** A one-line summary, frozen at the time of the update. */
+    summary: { type: String, required: true, trim: true, maxlength: 500, immutable: true },
+  },
+  { timestamps: { createdAt: true, updatedAt: false } },
+);
+
+updateSchema.index({ at: -1, _id: -1 });
+updateSchema.index({ claim: 1, at: -1 });
+/** One update per subject and kind: what makes re-running the seed idempotent. */
+updateSchema.index({ claim: 1, kind: 1, subject: 1 }, { unique: true, partialFilterExpression: { subject: { $exists: true } } });
+
+export type Update = InferSchemaType<typeof updateSchema>;
+export type UpdateDocument = HydratedDocument<Update>;
+export const UpdateModel = model('Update', updateSchema);

@@ -1,0 +1,138 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { validatedQuery } from '../middleware/validate';
+import { presentClaimCard, presentGap, presentMeasurements, presentSource, presentTimeline } from '../presenters/claim.presenter';
+import { createPresentContext, presentDate } from '../presenters/present-context';
+import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
+import { VERDICT_KEYS } from '../../models/verdict-scale';
+import {
+  getHomePage,
+  getPublishedClaim,
+  getSpeakerPage,
+  getTopicPage,
+  listFilterOptions,
+  listPublishedClaims,
+} from '../services/claims-query.service';
+
+export type Clock = () => Date;
+
+/** Builds the query string of a list page, keeping the filters and changing what is given. */
+function listHref(query: ClaimListQuery, changes: Partial<ClaimListQuery>): string {
+  const merged = { ...query, ...changes };
+  const params = new URLSearchParams();
+  for (const key of ['topic', 'speaker', 'verdict', 'state'] as const) {
+    const value = merged[key];
+    if (value) params.set(key, value);
+  }
+  if (merged.sort !== 'latest') params.set('sort', merged.sort);
+  if (merged.page > 1) params.set('page', String(merged.page));
+  const qs = params.toString();
+  return qs ? `/claims?${qs}` : '/claims';
+}
+
+export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, clock: Clock) {
+  return {
+    home: async (_req: Request, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const home = await getHomePage(ctx.now);
+      res.render('pages/home', {
+        updates: home.updates.map((u) => ({
+          kindLabel: ctx.t(`update.${u.kind}`),
+          summary: u.summary,
+          date: presentDate(ctx, u.at, 'day'),
+          claim: { slug: u.claim.slug, title: u.claim.title },
+        })),
+        widestGaps: home.widestGaps.map((c) => presentClaimCard(ctx, c)),
+        openClaims: home.openClaims.map((c) => presentClaimCard(ctx, c)),
+      });
+    },
+
+    listClaims: async (_req: Request, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const query = validatedQuery(res, claimListQuerySchema);
+      const [list, options] = await Promise.all([listPublishedClaims(query, ctx.now), listFilterOptions()]);
+      const select = <T extends string>(values: readonly T[], current: T | undefined, label: (v: T) => string) =>
+        values.map((value) => ({ value, label: label(value), selected: value === current }));
+      res.render('pages/claims/index', {
+        pageTitle: ctx.t('claims.title'),
+        claims: list.claims.map((c) => presentClaimCard(ctx, c)),
+        countText: ctx.tp('claims.count', list.total),
+        filters: {
+          topics: options.topics.map((t) => ({ value: t.slug, label: t.name, selected: t.slug === query.topic })),
+          speakers: options.speakers.map((s) => ({ value: s.slug, label: s.name, selected: s.slug === query.speaker })),
+          verdicts: select(VERDICT_KEYS, query.verdict, (v) => ctx.t(`verdict.${v}`)),
+          states: select(CLAIM_STATES, query.state, (v) => ctx.t(`state.${v}`)),
+          sorts: select(CLAIM_SORTS, query.sort, (v) => ctx.t(`claims.sort.${v}`)),
+        },
+        pagination:
+          list.pageCount > 1
+            ? {
+                status: ctx.t('pagination.status', { page: list.page, pageCount: list.pageCount }),
+                previous: list.page > 1 ? listHref(query, { page: list.page - 1 }) : null,
+                next: list.page < list.pageCount ? listHref(query, { page: list.page + 1 }) : null,
+              }
+            : null,
+      });
+    },
+
+    showClaim: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const page = await getPublishedClaim(req.params.slug);
+      const { claim } = page;
+      res.render('pages/claims/show', {
+        pageTitle: claim.title,
+        pageDescription: claim.statement.slice(0, 200),
+        claim: {
+          title: claim.title,
+          statement: claim.statement,
+          statementVerbatim: claim.statementVerbatim,
+          language: claim.language,
+          speaker: claim.speaker,
+          speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
+          saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
+          appearance: claim.appearance ?? null,
+          topics: claim.topics,
+          kindLabel: ctx.t(`kind.${claim.announced.kind}`),
+          definition: claim.announced.definition,
+          verdict: claim.verdict
+            ? {
+                key: claim.verdict.rating,
+                label: ctx.t(`verdict.${claim.verdict.rating}`),
+                explanation: claim.verdict.explanation,
+                setOn: presentDate(ctx, claim.verdict.setAt, 'day'),
+              }
+            : null,
+          sources: claim.sources.map((s) => presentSource(ctx, s)),
+          corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
+        },
+        gap: presentGap(ctx, claim, page.measurements),
+        measurements: presentMeasurements(ctx, claim, page.measurements),
+        timeline: presentTimeline(ctx, page),
+      });
+    },
+
+    showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const { speaker, claims, totals } = await getSpeakerPage(req.params.slug);
+      res.render('pages/speakers/show', {
+        pageTitle: speaker.name,
+        speaker,
+        claims: claims.map((c) => presentClaimCard(ctx, c)),
+        totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
+        countText: ctx.tp('claims.count', claims.length),
+      });
+    },
+
+    showTopic: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const { topic, claims, totals } = await getTopicPage(req.params.slug);
+      res.render('pages/topics/show', {
+        pageTitle: topic.name,
+        topic,
+        claims: claims.map((c) => presentClaimCard(ctx, c)),
+        totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
+        countText: ctx.tp('claims.count', claims.length),
+      });
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import type { RequestHandler, Response } from 'express';
+import type { z } from 'zod';
+import { AppError } from '../errors';
+
+/** Keys like `topic[$ne]` or `a.b` are never legitimate here: refuse them instead of ignoring them. */
+const SUSPICIOUS_KEY = /[[\]$.]/;
+
+/**
+ * Validates the query string with `schema` and leaves the parsed value in `res.locals.query`,
+ * where controllers read it (through `validatedQuery`). Unknown plain keys (utm_source …)
+ * are dropped; a bad value is a 400 naming the parameter.
+ */
+export function validateQuery<S extends z.ZodType>(schema: S): RequestHandler {
+  return (req, res, next) => {
+    const raw = req.query as Record<string, unknown>;
+    const suspicious = Object.keys(raw).find((key) => SUSPICIOUS_KEY.test(key));
+    if (suspicious !== undefined) {
+      next(new AppError({ code: 'BAD_REQUEST', message: `Unsupported query parameter "${suspicious}"`, details: { [suspicious]: 'unsupported' } }));
+      return;
+    }
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      const details: Record<string, string> = {};
+      for (const issue of parsed.error.issues) details[String(issue.path[0] ?? 'query')] = issue.message;
+      const names = Object.keys(details).join(', ');
+      next(new AppError({ code: 'BAD_REQUEST', message: `Invalid query parameter: ${names}`, details }));
+      return;
+    }
+    res.locals.query = parsed.data;
+    next();
+  };
+}
+
+export function validatedQuery<S extends z.ZodType>(res: Response, _schema: S): z.infer<S> {
+  return res.locals.query as z.infer<S>;
+}

@@ -1,0 +1,337 @@
+import { DateTime } from 'luxon';
+import type { Types } from 'mongoose';
+import type { DatePrecision } from '../../models/source.schema';
+import type { ClaimPage, ClaimSummary } from '../services/claims-query.service';
+import { claimState } from '../services/claims-query.service';
+import { computeDeadlineStatus, computeNumericGap, type DeadlineStatus, type NumericGap } from '../services/gap.service';
+import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
+import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
+import { presentDate, type PresentContext, type PresentedDate } from './present-context';
+
+type Announced = ClaimSummary['announced'];
+
+interface SourceLike {
+  outlet?: string | null;
+  title?: string | null;
+  publishedAt?: Date | null;
+  publishedPrecision?: DatePrecision | null;
+  url?: string | null;
+  archiveUrl?: string | null;
+  quote?: string | null;
+}
+
+export interface PresentedSource {
+  outlet: string;
+  title: string | null;
+  date: PresentedDate | null;
+  url: string | null;
+  archiveUrl: string | null;
+  quote: string | null;
+}
+
+export function presentSource(ctx: PresentContext, source: SourceLike | null | undefined): PresentedSource | null {
+  if (!source) return null;
+  return {
+    outlet: source.outlet ?? ctx.t('source.outlet_unknown'),
+    title: source.title ?? null,
+    date: presentDate(ctx, source.publishedAt, source.publishedPrecision ?? 'day'),
+    url: source.url ?? null,
+    archiveUrl: source.archiveUrl ?? null,
+    quote: source.quote ?? null,
+  };
+}
+
+/** A figure of the claim's kind: "182 000 faux pass sanitaires", "5 000 000 €", "70 %". */
+export function formatFigure(ctx: PresentContext, announced: Announced, value: number): string {
+  switch (announced.kind) {
+    case 'money':
+      return formatMoney(value, announced.currency ?? 'EUR', ctx.locale);
+    case 'percentage':
+      return `${formatNumber(value, ctx.locale, { maximumFractionDigits: 1 })}${ctx.locale === 'fr' ? '\u202f%' : '%'}`;
+    default:
+      return announced.unit ? `${formatNumber(value, ctx.locale, { maximumFractionDigits: 2 })} ${announced.unit}` : formatNumber(value, ctx.locale, { maximumFractionDigits: 2 });
+  }
+}
+
+/** The announced figure as a headline: the number, the due date, or nothing for a qualitative claim. */
+export function presentAnnounced(ctx: PresentContext, announced: Announced): string | null {
+  if (announced.kind === 'deadline') {
+    return presentDate(ctx, announced.dueAt, announced.duePrecision ?? 'day')?.text ?? null;
+  }
+  if (announced.kind === 'qualitative' || typeof announced.value !== 'number') return null;
+  return formatFigure(ctx, announced, announced.value);
+}
+
+export type GapPanel =
+  | { type: 'numeric'; announced: string; awaiting: true; daysSince: string }
+  | {
+      type: 'numeric';
+      awaiting: false;
+      announced: string;
+      measured: string;
+      measuredOn: PresentedDate | null;
+      percentText: string | null;
+      factorText: string | null;
+      factorLabel: string;
+      absolute: string;
+      equal: boolean;
+      proxyWarning: string | null;
+      daysSince: string;
+    }
+  | { type: 'deadline'; due: PresentedDate | null; state: DeadlineStatus['state']; stateText: string; overdue: boolean }
+  | { type: 'qualitative' };
+
+type MeasurementRow = ClaimPage['measurements'][number];
+
+function numericGap(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): NumericGap {
+  return computeNumericGap({
+    announced: claim.announced.value ?? 0,
+    announcedAt: claim.saidAt,
+    measurements: measurements
+      .filter((m): m is MeasurementRow & { value: number } => typeof m.value === 'number')
+      .map((m) => ({ id: String(m._id), value: m.value, asOf: m.asOf, sameQuantity: m.sameQuantity })),
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+  });
+}
+
+function deadlineStatus(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): DeadlineStatus {
+  return computeDeadlineStatus({
+    dueAt: claim.announced.dueAt as Date,
+    announcedAt: claim.saidAt,
+    measurements: measurements
+      .filter((m) => typeof m.delivered === 'boolean')
+      .map((m) => ({ id: String(m._id), asOf: m.asOf, delivered: m.delivered === true, deliveredAt: m.deliveredAt ?? null })),
+    now: ctx.now,
+    timeZone: ctx.timeZone,
+  });
+}
+
+export function deadlineText(ctx: PresentContext, status: DeadlineStatus): string {
+  switch (status.state) {
+    case 'pending':
+      return ctx.tp('gap.deadline.pending', status.daysUntilDue ?? 0);
+    case 'on-time':
+      return ctx.t('gap.deadline.on-time');
+    case 'late':
+      return status.daysLate ? ctx.tp('gap.deadline.late', status.daysLate) : ctx.t('gap.deadline.late_same_day');
+    case 'overdue':
+      return ctx.tp('gap.deadline.overdue', status.daysOverdue ?? 0);
+    case 'delivered-undated':
+      return ctx.t('gap.deadline.delivered-undated');
+  }
+}
+
+export function presentGap(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): GapPanel {
+  const { announced } = claim;
+  if (announced.kind === 'qualitative') return { type: 'qualitative' };
+  if (announced.kind === 'deadline') {
+    const status = deadlineStatus(ctx, claim, measurements);
+    return {
+      type: 'deadline',
+      due: presentDate(ctx, announced.dueAt, announced.duePrecision ?? 'day'),
+      state: status.state,
+      stateText: deadlineText(ctx, status),
+      overdue: status.state === 'overdue' || status.state === 'late',
+    };
+  }
+  const gap = numericGap(ctx, claim, measurements);
+  const announcedText = presentAnnounced(ctx, announced) ?? '—';
+  const daysSince = ctx.tp('gap.days_since', gap.daysSinceAnnouncement);
+  const head = gap.headline;
+  if (!head) return { type: 'numeric', awaiting: true, announced: announcedText, daysSince };
+  const row = measurements.find((m) => String(m._id) === head.id);
+  return {
+    type: 'numeric',
+    awaiting: false,
+    announced: announcedText,
+    measured: formatFigure(ctx, announced, head.value),
+    measuredOn: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day'),
+    percentText: head.percentRealised === null ? null : formatPercent(head.percentRealised, ctx.locale),
+    factorText: head.factor === null || head.direction === 'equal' ? null : formatFactor(head.factor >= 1 ? head.factor : 1 / head.factor, ctx.locale),
+    factorLabel: head.factor !== null && head.factor < 1 ? ctx.t('gap.factor_below') : ctx.t('gap.factor'),
+    absolute: formatSignedNumber(head.absoluteGap, ctx.locale, { maximumFractionDigits: 2 }),
+    equal: head.direction === 'equal',
+    proxyWarning: head.proxy ? ctx.t('gap.proxy_warning', { definition: row?.definition ?? '' }) : null,
+    daysSince,
+  };
+}
+
+export interface PresentedMeasurement {
+  id: string;
+  value: string;
+  change: string | null;
+  asOf: PresentedDate | null;
+  definition: string;
+  proxy: boolean;
+  source: PresentedSource | null;
+  methodNotes: string | null;
+}
+
+export function presentMeasurements(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): PresentedMeasurement[] {
+  const changes = new Map<string, number | null>();
+  if (claim.announced.kind !== 'deadline' && claim.announced.kind !== 'qualitative') {
+    for (const row of numericGap(ctx, claim, measurements).series) changes.set(row.id, row.changeFromPrevious);
+  }
+  return measurements.map((m) => {
+    let value: string;
+    if (typeof m.value === 'number') value = formatFigure(ctx, claim.announced, m.value);
+    else if (m.delivered === true) {
+      const on = presentDate(ctx, m.deliveredAt, 'day');
+      value = on ? ctx.t('claim.measurement.delivered_on', { date: on.text }) : ctx.t('claim.measurement.delivered_undated');
+    } else value = ctx.t('claim.measurement.not_delivered');
+    const change = changes.get(String(m._id));
+    return {
+      id: String(m._id),
+      value,
+      change: typeof change === 'number' ? formatSignedNumber(change, ctx.locale, { maximumFractionDigits: 2 }) : null,
+      asOf: presentDate(ctx, m.asOf, m.asOfPrecision),
+      definition: m.definition,
+      proxy: !m.sameQuantity,
+      source: presentSource(ctx, m.source),
+      methodNotes: m.methodNotes ?? null,
+    };
+  });
+}
+
+interface TimelineItem extends TimelineEntryInput {
+  label: string;
+  who: string | null;
+  text: string;
+  verbatim: boolean;
+  source: PresentedSource | null;
+}
+
+export interface PresentedTimelineEntry extends TimelineItem {
+  date: PresentedDate | null;
+  relative: string | null;
+}
+
+/**
+ * Where an entry known only to the month or year sorts: at the end of that period. "In
+ * December 2021" is usually what a December article reports after the fact, so it follows
+ * the precisely dated events of that month rather than preceding the announcement.
+ */
+function sortInstant(at: Date, precision: DatePrecision, timeZone: string): Date {
+  if (precision !== 'month' && precision !== 'year') return at;
+  return DateTime.fromJSDate(at, { zone: timeZone }).endOf(precision).toJSDate();
+}
+
+/** Every event of the claim in order, with its distance from the announcement. */
+export function presentTimeline(ctx: PresentContext, page: ClaimPage): PresentedTimelineEntry[] {
+  const { claim, measurements, events } = page;
+  const items: TimelineItem[] = [
+    {
+      id: String(claim._id),
+      kind: 'statement-original',
+      at: claim.saidAt,
+      precision: claim.saidAtPrecision,
+      label: ctx.t('timeline.announcement'),
+      who: claim.speaker.name,
+      text: claim.statement,
+      verbatim: claim.statementVerbatim,
+      source: presentSource(ctx, claim.sources[0]),
+    },
+    ...presentMeasurements(ctx, claim, measurements).map((m, i): TimelineItem => ({
+      id: m.id,
+      kind: 'measurement',
+      at: (measurements[i] as MeasurementRow).asOf,
+      precision: (measurements[i] as MeasurementRow).asOfPrecision,
+      label: ctx.t('timeline.measurement'),
+      who: m.source?.outlet ?? null,
+      text: `${m.value} — ${m.definition}`,
+      verbatim: false,
+      source: m.source,
+    })),
+    ...events.map((e): TimelineItem => ({
+      id: String(e._id),
+      kind: e.kind,
+      at: e.at,
+      precision: e.atPrecision,
+      label: ctx.t(e.kind === 'statement' ? 'timeline.statement' : 'timeline.event'),
+      who: e.who,
+      text: e.text,
+      verbatim: e.verbatim ?? false,
+      source: presentSource(ctx, e.source),
+    })),
+    ...(claim.verdict
+      ? [
+          {
+            id: `verdict-${String(claim._id)}`,
+            kind: 'verdict' as const,
+            at: claim.verdict.setAt,
+            precision: 'day' as const,
+            label: ctx.t('timeline.verdict'),
+            who: null,
+            text: `${ctx.t(`verdict.${claim.verdict.rating}`)} — ${claim.verdict.explanation}`,
+            verbatim: false,
+            source: null,
+          },
+        ]
+      : []),
+    ...claim.corrections.map((c): TimelineItem => ({
+      id: String((c as { _id?: Types.ObjectId })._id ?? c.at.toISOString()),
+      kind: 'correction',
+      at: c.at,
+      precision: 'day',
+      label: ctx.t('timeline.correction'),
+      who: null,
+      text: c.text,
+      verbatim: false,
+      source: null,
+    })),
+  ];
+  const sortable = items.map((item) => ({ ...item, displayAt: item.at, at: sortInstant(item.at, item.precision, ctx.timeZone) }));
+  return buildTimeline(claim.saidAt, sortable, ctx.timeZone).map(({ entry: { displayAt, ...entry }, daysAfterAnnouncement, relation }) => ({
+    ...entry,
+    at: displayAt,
+    date: presentDate(ctx, displayAt, entry.precision),
+    // A month- or year-precise date has no meaningful distance in days.
+    relative:
+      entry.kind === 'statement-original' || (entry.precision !== 'instant' && entry.precision !== 'day')
+        ? null
+        : relation === 'same-day'
+          ? ctx.t('timeline.same_day')
+          : ctx.tp(relation === 'after' ? 'timeline.after' : 'timeline.before', Math.abs(daysAfterAnnouncement)),
+  }));
+}
+
+export interface ClaimCard {
+  slug: string;
+  title: string;
+  speaker: { name: string; slug: string };
+  saidOn: PresentedDate | null;
+  kindLabel: string;
+  state: string;
+  stateKey: string;
+  announced: string | null;
+  measured: string | null;
+  percentText: string | null;
+  factorText: string | null;
+  proxy: boolean;
+  verdict: { key: string; label: string } | null;
+}
+
+/** A claim in a list, from its stored tracking fields only (no measurement query per card). */
+export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): ClaimCard {
+  const { announced, tracking } = claim;
+  const state = claimState(claim, ctx.now);
+  const value = announced.value;
+  const measuredValue = tracking?.headlineValue;
+  const hasGap = typeof value === 'number' && typeof measuredValue === 'number' && announced.kind !== 'deadline';
+  return {
+    slug: claim.slug,
+    title: claim.title,
+    speaker: { name: claim.speaker.name, slug: claim.speaker.slug },
+    saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
+    kindLabel: ctx.t(`kind.${announced.kind}`),
+    state: ctx.t(`state.${state}`),
+    stateKey: state,
+    announced: presentAnnounced(ctx, announced),
+    measured: hasGap ? formatFigure(ctx, announced, measuredValue) : null,
+    percentText: hasGap && value !== 0 ? formatPercent((measuredValue / value) * 100, ctx.locale) : null,
+    factorText: hasGap && measuredValue !== 0 && value / measuredValue > 1 ? formatFactor(value / measuredValue, ctx.locale) : null,
+    proxy: hasGap && tracking?.headlineProxy === true,
+    verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
+  };
+}

@@ -1,0 +1,31 @@
+import type { Config, Locale } from '../config';
+import { createPluralTranslator, createTranslator, type Translate } from '../i18n';
+import type { DatePrecision } from '../../models/source.schema';
+import { formatDate, formatIsoDate, type DateStyle } from '../view-engine/format';
+
+/** Everything that turns data into page text: the locale, the newsroom's zone and "now". */
+export interface PresentContext {
+  locale: Locale;
+  timeZone: string;
+  now: Date;
+  t: Translate;
+  tp: ReturnType<typeof createPluralTranslator>;
+}
+
+export function createPresentContext(config: Pick<Config, 'locale' | 'timeZone'>, now: Date): PresentContext {
+  const t = createTranslator(config.locale);
+  return { locale: config.locale, timeZone: config.timeZone, now, t, tp: createPluralTranslator(config.locale, t) };
+}
+
+const STYLE_BY_PRECISION: Record<DatePrecision, DateStyle> = { instant: 'day-time', day: 'day', month: 'month', year: 'year' };
+
+export interface PresentedDate {
+  text: string;
+  iso: string;
+}
+
+/** A date shown only as precisely as it is known: "décembre 2021", never "1 décembre 2021". */
+export function presentDate(ctx: PresentContext, date: Date | null | undefined, precision: DatePrecision = 'day'): PresentedDate | null {
+  if (!date) return null;
+  return { text: formatDate(date, ctx.locale, ctx.timeZone, STYLE_BY_PRECISION[precision]), iso: formatIsoDate(date) };
+}

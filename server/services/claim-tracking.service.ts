@@ -1,0 +1,60 @@
+import type { Types } from 'mongoose';
+import { ClaimModel } from '../../models/claim.model';
+import { MeasurementModel } from '../../models/measurement.model';
+import { computeNumericGap } from './gap.service';
+
+/**
+ * How far apart the announcement and the headline measurement are, on one scale for all
+ * numeric claims: |log10(announced / measured)|. 0 is on target; 1 is ten times off either
+ * way. Undefined (null) when either side is zero or they differ in sign.
+ */
+export function gapScore(announced: number, measured: number): number | null {
+  if (announced === 0 || measured === 0 || Math.sign(announced) !== Math.sign(measured)) return null;
+  const score = Math.abs(Math.log10(announced / measured));
+  return Number.isFinite(score) ? score : null;
+}
+
+/**
+ * Recomputes the claim's derived `tracking` fields from its measurements, so list pages can
+ * filter and sort with an index. Called after every change to a claim's measurements.
+ */
+export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date, now: Date, timeZone: string): Promise<void> {
+  const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1 }).lean();
+  if (!claim) return;
+  const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
+    .sort({ asOf: 1, _id: 1 })
+    .lean();
+  let score: number | null = null;
+  let headline: { value: number; asOf: Date; proxy: boolean } | null = null;
+  const { kind, value } = claim.announced;
+  if ((kind === 'count' || kind === 'money' || kind === 'percentage') && typeof value === 'number') {
+    const numeric = measurements.filter((m): m is typeof m & { value: number } => typeof m.value === 'number');
+    const gap = computeNumericGap({
+      announced: value,
+      announcedAt: claim.saidAt,
+      measurements: numeric.map((m) => ({ id: String(m._id), value: m.value, asOf: m.asOf, sameQuantity: m.sameQuantity })),
+      now,
+      timeZone,
+    });
+    if (gap.headline) {
+      score = gapScore(value, gap.headline.value);
+      headline = { value: gap.headline.value, asOf: gap.headline.asOf, proxy: gap.headline.proxy };
+    }
+  }
+  const previous = claim.tracking?.lastUpdateAt;
+  await ClaimModel.updateOne(
+    { _id: claimId },
+    {
+      $set: {
+        'tracking.measurementCount': measurements.length,
+        'tracking.latestAsOf': measurements.at(-1)?.asOf ?? null,
+        'tracking.gapScore': score,
+        'tracking.headlineValue': headline?.value ?? null,
+        'tracking.headlineAsOf': headline?.asOf ?? null,
+        'tracking.headlineProxy': headline?.proxy ?? null,
+        'tracking.delivered': measurements.some((m) => m.delivered === true),
+        'tracking.lastUpdateAt': previous && previous > lastUpdateAt ? previous : lastUpdateAt,
+      },
+    },
+  );
+}

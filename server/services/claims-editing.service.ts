@@ -1,0 +1,103 @@
+import { trusted, Types } from 'mongoose';
+import { ClaimModel, type Claim } from '../../models/claim.model';
+import { MeasurementModel, type Measurement } from '../../models/measurement.model';
+import type { Source } from '../../models/source.schema';
+import { SpeakerModel, type Speaker } from '../../models/speaker.model';
+import { TimelineEventModel, type TimelineEvent } from '../../models/timeline-event.model';
+import { TopicModel, type Topic } from '../../models/topic.model';
+import { AppError } from '../errors';
+import { refreshClaimTracking } from './claim-tracking.service';
+import { recordUpdate } from './updates.service';
+
+export interface EditingContext {
+  now: Date;
+  timeZone: string;
+}
+
+type Fields<T> = Omit<T, 'createdAt' | 'updatedAt'>;
+
+export async function saveSpeaker(input: Fields<Speaker>): Promise<Types.ObjectId> {
+  const doc = await SpeakerModel.findOneAndUpdate({ slug: input.slug }, { $set: input }, { upsert: true, new: true, runValidators: true });
+  return doc._id;
+}
+
+export async function saveTopic(input: Fields<Topic>): Promise<Types.ObjectId> {
+  const doc = await TopicModel.findOneAndUpdate({ slug: input.slug }, { $set: input }, { upsert: true, new: true, runValidators: true });
+  return doc._id;
+}
+
+export type ClaimInput = Omit<Fields<Claim>, 'tracking' | 'status' | 'publishedAt' | 'corrections' | 'verdict' | 'sources'> & {
+  sources: Partial<Source>[];
+};
+
+/** Creates the claim, or updates the one with the same slug, as a draft or as it stands. */
+export async function saveClaimBySlug(input: ClaimInput): Promise<Types.ObjectId> {
+  const doc = await ClaimModel.findOneAndUpdate(
+    { slug: input.slug },
+    { $set: input, $setOnInsert: { status: 'draft', tracking: { measurementCount: 0, delivered: false } } },
+    { upsert: true, new: true, runValidators: true },
+  );
+  return doc._id;
+}
+
+async function requireClaim(claimId: Types.ObjectId) {
+  const claim = await ClaimModel.findById(claimId, { title: 1, status: 1 }).lean();
+  if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
+  return claim;
+}
+
+export async function publishClaim(claimId: Types.ObjectId, at: Date): Promise<void> {
+  const claim = await requireClaim(claimId);
+  if (claim.status !== 'published') {
+    await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published', publishedAt: at } });
+  }
+  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, summary: claim.title });
+  await bumpLastUpdate(claimId, at);
+}
+
+/** Moves the claim's "last updated" forward to `at`, never back. */
+async function bumpLastUpdate(claimId: Types.ObjectId, at: Date): Promise<void> {
+  await ClaimModel.updateOne({ _id: claimId, 'tracking.lastUpdateAt': trusted({ $not: { $gte: at } }) }, { $set: { 'tracking.lastUpdateAt': at } });
+}
+
+export type MeasurementInput = Omit<Fields<Measurement>, 'claim'> & { _id?: Types.ObjectId };
+
+/** Adds (or, with a known _id, rewrites) a measurement, records the update and refreshes the claim's tracking. */
+export async function addMeasurement(
+  claimId: Types.ObjectId,
+  input: MeasurementInput,
+  summary: string,
+  at: Date,
+  ctx: EditingContext,
+): Promise<Types.ObjectId> {
+  await requireClaim(claimId);
+  const _id = input._id ?? new Types.ObjectId();
+  await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
+  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at, summary });
+  await refreshClaimTracking(claimId, at, ctx.now, ctx.timeZone);
+  return _id;
+}
+
+export type TimelineEventInput = Omit<Fields<TimelineEvent>, 'claim'> & { _id?: Types.ObjectId };
+
+export async function addTimelineEvent(claimId: Types.ObjectId, input: TimelineEventInput, summary: string): Promise<Types.ObjectId> {
+  await requireClaim(claimId);
+  const _id = input._id ?? new Types.ObjectId();
+  await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
+  await recordUpdate({ claim: claimId, kind: 'statement-added', subject: _id, at: input.at, summary });
+  await bumpLastUpdate(claimId, input.at);
+  return _id;
+}
+
+export async function setVerdict(
+  claimId: Types.ObjectId,
+  verdict: NonNullable<Claim['verdict']>,
+  summary: string,
+): Promise<void> {
+  await requireClaim(claimId);
+  await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
+  // A verdict is identified by when it was set: a new rating at a new time is a new update.
+  const subject = Types.ObjectId.createFromTime(Math.floor(verdict.setAt.getTime() / 1000));
+  await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: verdict.setAt, summary });
+  await bumpLastUpdate(claimId, verdict.setAt);
+}

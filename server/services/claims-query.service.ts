@@ -1,0 +1,209 @@
+import { trusted, type FilterQuery, type Types } from 'mongoose';
+import { ClaimModel, type Claim } from '../../models/claim.model';
+import { MeasurementModel } from '../../models/measurement.model';
+import { SpeakerModel, type Speaker } from '../../models/speaker.model';
+import { TimelineEventModel } from '../../models/timeline-event.model';
+import { TopicModel, type Topic } from '../../models/topic.model';
+import { UpdateModel, type Update } from '../../models/update.model';
+import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
+import { AppError } from '../errors';
+import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas';
+
+export const CLAIMS_PER_PAGE = 20;
+
+type WithId<T> = T & { _id: Types.ObjectId };
+export type SpeakerRef = WithId<Pick<Speaker, 'slug' | 'name' | 'role' | 'organisation'>>;
+export type TopicRef = WithId<Pick<Topic, 'slug' | 'name'>>;
+export type ClaimSummary = WithId<Omit<Claim, 'speaker' | 'topics'>> & { speaker: SpeakerRef; topics: TopicRef[] };
+
+const SPEAKER_FIELDS = 'slug name role organisation';
+const TOPIC_FIELDS = 'slug name';
+
+/*
+ * The connection sets sanitizeFilter, so operators written here are marked trusted():
+ * only values from validated input reach these filters, never objects from a request.
+ */
+
+/** A deadline past due with no measurement saying it was delivered. Depends on `now`. */
+function overdueFilter(now: Date): FilterQuery<Claim> {
+  return { 'announced.kind': 'deadline', 'tracking.delivered': trusted({ $ne: true }), 'announced.dueAt': trusted({ $lt: now }) };
+}
+
+export function stateFilter(state: ClaimState, now: Date): FilterQuery<Claim> {
+  switch (state) {
+    case 'overdue':
+      return overdueFilter(now);
+    case 'measured':
+      return { 'tracking.measurementCount': trusted({ $gt: 0 }), $nor: [overdueFilter(now)] };
+    case 'awaiting':
+      return { 'tracking.measurementCount': 0, $nor: [overdueFilter(now)] };
+  }
+}
+
+/** Where a claim stands, for badges: the same rules as the filters above. */
+export function claimState(claim: Pick<Claim, 'announced' | 'tracking'>, now: Date): ClaimState {
+  const { announced, tracking } = claim;
+  if (announced.kind === 'deadline' && tracking?.delivered !== true && announced.dueAt && announced.dueAt < now) return 'overdue';
+  return (tracking?.measurementCount ?? 0) > 0 ? 'measured' : 'awaiting';
+}
+
+async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<ClaimSummary[]> {
+  return await query
+    .populate<{ speaker: SpeakerRef }>('speaker', SPEAKER_FIELDS)
+    .populate<{ topics: TopicRef[] }>('topics', TOPIC_FIELDS)
+    .lean();
+}
+
+export interface ClaimListPage {
+  claims: ClaimSummary[];
+  total: number;
+  page: number;
+  pageCount: number;
+  topic: TopicRef | null;
+  speaker: SpeakerRef | null;
+}
+
+/** The public, paginated, filtered list. Unknown topic or speaker slugs are a 404. */
+export async function listPublishedClaims(query: ClaimListQuery, now: Date): Promise<ClaimListPage> {
+  const filter: FilterQuery<Claim> = { status: 'published' };
+  const [topic, speaker] = await Promise.all([
+    query.topic ? TopicModel.findOne({ slug: query.topic }, TOPIC_FIELDS).lean<TopicRef>() : null,
+    query.speaker ? SpeakerModel.findOne({ slug: query.speaker }, SPEAKER_FIELDS).lean<SpeakerRef>() : null,
+  ]);
+  if (query.topic && !topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${query.topic}"` });
+  if (query.speaker && !speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${query.speaker}"` });
+  if (topic) filter.topics = topic._id;
+  if (speaker) filter.speaker = speaker._id;
+  if (query.verdict) filter['verdict.rating'] = query.verdict;
+  const conditions: FilterQuery<Claim>[] = [filter];
+  if (query.state) conditions.push(stateFilter(query.state, now));
+  const where = conditions.length === 1 ? filter : { $and: conditions };
+
+  const sort: Record<string, 1 | -1> =
+    query.sort === 'gap' ? { 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 } : { 'tracking.lastUpdateAt': -1, _id: -1 };
+  const [total, claims] = await Promise.all([
+    ClaimModel.countDocuments(where),
+    populateRefs(
+      ClaimModel.find(where)
+        .sort(sort)
+        .skip((query.page - 1) * CLAIMS_PER_PAGE)
+        .limit(CLAIMS_PER_PAGE),
+    ),
+  ]);
+  return { claims, total, page: query.page, pageCount: Math.max(1, Math.ceil(total / CLAIMS_PER_PAGE)), topic, speaker };
+}
+
+export type PublicUpdate = WithId<Omit<Update, 'claim'>> & { claim: WithId<Pick<Claim, 'slug' | 'title'>> };
+
+export interface HomePage {
+  updates: PublicUpdate[];
+  widestGaps: ClaimSummary[];
+  openClaims: ClaimSummary[];
+}
+
+const HOME_UPDATES = 8;
+
+export async function getHomePage(now: Date): Promise<HomePage> {
+  const [updates, widestGaps, openClaims] = await Promise.all([
+    latestPublicUpdates(HOME_UPDATES),
+    populateRefs(
+      ClaimModel.find({ status: 'published', 'tracking.gapScore': trusted({ $gt: 0 }) })
+        .sort({ 'tracking.gapScore': -1, _id: -1 })
+        .limit(5),
+    ),
+    populateRefs(
+      ClaimModel.find({ status: 'published', $or: [{ 'tracking.measurementCount': 0 }, overdueFilter(now)] })
+        .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })
+        .limit(6),
+    ),
+  ]);
+  return { updates, widestGaps, openClaims };
+}
+
+/**
+ * The newest updates of published claims. Updates of drafts are kept (they become visible
+ * when the claim is published) but never shown before; over-fetching a bounded window keeps
+ * this one query plus one populate.
+ */
+export async function latestPublicUpdates(limit: number): Promise<HomePage['updates']> {
+  const rows = await UpdateModel.find({})
+    .sort({ at: -1, _id: -1 })
+    .limit(limit * 4)
+    .populate<{ claim: WithId<Pick<Claim, 'slug' | 'title' | 'status'>> | null }>({
+      path: 'claim',
+      select: 'slug title status',
+      match: { status: 'published' },
+    })
+    .lean();
+  return rows.filter((row) => row.claim !== null).slice(0, limit) as unknown as PublicUpdate[];
+}
+
+export interface ClaimPage {
+  claim: ClaimSummary;
+  measurements: Awaited<ReturnType<typeof loadMeasurements>>;
+  events: Awaited<ReturnType<typeof loadEvents>>;
+}
+
+function loadMeasurements(claimId: Types.ObjectId) {
+  return MeasurementModel.find({ claim: claimId }).sort({ asOf: 1, _id: 1 }).lean();
+}
+function loadEvents(claimId: Types.ObjectId) {
+  return TimelineEventModel.find({ claim: claimId }).sort({ at: 1, _id: 1 }).lean();
+}
+
+/** One published claim with everything its page shows: four queries, whatever the database holds. */
+export async function getPublishedClaim(slug: string): Promise<ClaimPage> {
+  const [claim] = await populateRefs(ClaimModel.find({ slug, status: 'published' }).limit(1));
+  if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${slug}"` });
+  const [measurements, events] = await Promise.all([loadMeasurements(claim._id), loadEvents(claim._id)]);
+  return { claim, measurements, events };
+}
+
+export interface VerdictTotal {
+  key: VerdictKey | 'none';
+  count: number;
+}
+
+/** Totals per verdict over a set of claims, in scale order, unrated last. */
+export function verdictTotals(claims: Pick<Claim, 'verdict'>[]): VerdictTotal[] {
+  const counts = new Map<VerdictKey | 'none', number>();
+  for (const claim of claims) {
+    const key = claim.verdict?.rating ?? 'none';
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...VERDICT_KEYS, 'none' as const].filter((key) => counts.has(key)).map((key) => ({ key, count: counts.get(key) ?? 0 }));
+}
+
+const PROFILE_CLAIMS_LIMIT = 200;
+
+/** A speaker's or topic's page: who/what it is, its published claims, and totals per verdict. */
+export async function getSpeakerPage(slug: string) {
+  const speaker = await SpeakerModel.findOne({ slug }, SPEAKER_FIELDS).lean<SpeakerRef>();
+  if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${slug}"` });
+  const claims = await populateRefs(
+    ClaimModel.find({ status: 'published', speaker: speaker._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
+  );
+  return { speaker, claims, totals: verdictTotals(claims) };
+}
+
+export async function getTopicPage(slug: string) {
+  const topic = await TopicModel.findOne({ slug }, TOPIC_FIELDS).lean<TopicRef>();
+  if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${slug}"` });
+  const claims = await populateRefs(
+    ClaimModel.find({ status: 'published', topics: topic._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
+  );
+  return { topic, claims, totals: verdictTotals(claims) };
+}
+
+/** Every topic and speaker with published claims, for the filter menus. */
+export async function listFilterOptions() {
+  const [topicIds, speakerIds] = await Promise.all([
+    ClaimModel.distinct('topics', { status: 'published' }),
+    ClaimModel.distinct('speaker', { status: 'published' }),
+  ]);
+  const [topics, speakers] = await Promise.all([
+    TopicModel.find({ _id: trusted({ $in: topicIds }) }, TOPIC_FIELDS).sort({ name: 1 }).lean<TopicRef[]>(),
+    SpeakerModel.find({ _id: trusted({ $in: speakerIds }) }, SPEAKER_FIELDS).sort({ name: 1 }).lean<SpeakerRef[]>(),
+  ]);
+  return { topics, speakers };
+}

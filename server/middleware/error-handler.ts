@@ -67,6 +67,8 @@ export function errorHandler({ exposeDetails }: { exposeDetails: boolean }): Err
       bodyKey: messageKeyFor(status, 'body'),
       // Only server errors carry a developer-facing detail; 4xx pages speak the UI language only.
       detail: exposeDetails && status >= 500 ? detail : undefined,
+      // Which parameters were refused, so the reader can fix the address (names only: safe to echo).
+      paramNames: isAppError(err) && err.details && status < 500 ? Object.keys(err.details).join(', ') : undefined,
       requestId: typeof req.id === 'string' || typeof req.id === 'number' ? String(req.id) : '',
     });
   };

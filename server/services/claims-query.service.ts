@@ -102,22 +102,25 @@ export interface HomePage {
 }
 
 const HOME_UPDATES = 8;
+const HOME_OPEN = 6;
 
 export async function getHomePage(now: Date): Promise<HomePage> {
-  const [updates, widestGaps, openClaims] = await Promise.all([
+  const [updates, widestGaps, overdue, awaiting] = await Promise.all([
     latestPublicUpdates(HOME_UPDATES),
     populateRefs(
       ClaimModel.find({ status: 'published', 'tracking.gapScore': trusted({ $gt: 0 }) })
         .sort({ 'tracking.gapScore': -1, _id: -1 })
         .limit(5),
     ),
+    // Overdue deadlines first (the most newsworthy), then claims still awaiting a measurement.
+    populateRefs(ClaimModel.find({ status: 'published', ...overdueFilter(now) }).sort({ 'announced.dueAt': 1, _id: 1 }).limit(HOME_OPEN)),
     populateRefs(
-      ClaimModel.find({ status: 'published', $or: [{ 'tracking.measurementCount': 0 }, overdueFilter(now)] })
+      ClaimModel.find({ status: 'published', ...stateFilter('awaiting', now) })
         .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })
-        .limit(6),
+        .limit(HOME_OPEN),
     ),
   ]);
-  return { updates, widestGaps, openClaims };
+  return { updates, widestGaps, openClaims: [...overdue, ...awaiting].slice(0, HOME_OPEN) };
 }
 
 /**

@@ -1,0 +1,77 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../helpers/browser';
+import { startServerProcess, type RunningServer } from '../helpers/server-process';
+
+let dataDir: string;
+let server: RunningServer;
+let browser: Browser;
+const shotsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecart-shots-'));
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ecart-e2e-'));
+  server = await startServerProcess({ DATA_DIR: dataDir });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  fs.rmSync(shotsDir, { recursive: true, force: true });
+});
+
+/** A page that records what the browser complains about: CSP violations, failed loads, script errors. */
+async function openPage(): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
+  return { page, problems };
+}
+
+describe('the public site in a real browser', () => {
+  it('when a reader opens the seeded home page on first start and follows the widest gap, then the claim page shows the gap panel, with no CSP or loading error', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${server.baseUrl}/`);
+    expect(await page.locator('h1').innerText()).toBe('Écart');
+    expect(await page.locator('#widest + .card-list .claim-card').count()).toBeGreaterThan(0);
+    // A string expression: the test project has no DOM types, the browser runs it as is.
+    const stylesheetApplied: unknown = await page.evaluate("getComputedStyle(document.querySelector('.site-header')).borderBottomStyle");
+    expect(stylesheetApplied).toBe('solid');
+    await page.screenshot({ path: path.join(shotsDir, 'home.png'), fullPage: true });
+
+    await page.locator('#widest + .card-list .claim-card__title a').first().click();
+    await page.waitForURL('**/claims/darmanin-182000-faux-pass-sanitaires');
+    const panel = (await page.locator('.gap-panel').innerText()).replace(/[\s\u00a0\u202f]+/g, ' ');
+    expect(panel).toContain('182 000 faux pass sanitaires');
+    expect(panel).toContain('3 601 faux pass sanitaires');
+    expect(panel).toContain('2,0 %');
+    expect(panel).toContain('50,5×');
+    await page.screenshot({ path: path.join(shotsDir, 'claim.png'), fullPage: true });
+    expect(fs.statSync(path.join(shotsDir, 'claim.png')).size).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('when a reader filters the claims list with the form, then the address carries the filter and only matching claims show', async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${server.baseUrl}/claims`);
+    await page.selectOption('select[name="state"]', 'overdue');
+    await page.click('.filters button[type="submit"]');
+    await page.waitForURL(/state=overdue/);
+    const titles = await page.locator('.claim-card__title').allInnerTexts();
+    expect(titles).toEqual(['Le fichier TES « devrait être opérationnel en 2017 »']);
+    expect(await page.locator('.badge--overdue').count()).toBe(titles.length);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

@@ -1,0 +1,128 @@
+import request from 'supertest';
+import { ClaimModel } from '../../../models/claim.model';
+import { SEED_DATA } from '../../../seed/data/seed-data';
+import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
+
+let seeded: SeededApp;
+beforeAll(async () => {
+  seeded = await startSeededApp();
+});
+afterAll(async () => {
+  await seeded.close();
+});
+
+function slugsOf(html: string): string[] {
+  return [...html.matchAll(/<h3 class="claim-card__title"><a href="\/claims\/([a-z0-9-]+)">/g)].map((m) => m[1] as string);
+}
+
+describe('/claims', () => {
+  it('when no filter is given, then every published claim is listed, latest update first', async () => {
+    const res = await request(seeded.app).get('/claims');
+    expect(res.status).toBe(200);
+    const slugs = slugsOf(res.text);
+    expect(new Set(slugs)).toEqual(new Set(SEED_DATA.claims.map((c) => c.slug)));
+    expect(pageText(res.text)).toContain(`${SEED_DATA.claims.length} déclarations`);
+    const stored = await ClaimModel.find({ status: 'published' }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).lean();
+    expect(slugs).toEqual(stored.map((c) => c.slug));
+  });
+
+  it('when filtered by topic, speaker or verdict, then only matching claims are listed', async () => {
+    const byTopic = slugsOf((await request(seeded.app).get('/claims?topic=pass-sanitaire').expect(200)).text);
+    expect(byTopic).toEqual(['darmanin-182000-faux-pass-sanitaires']);
+    const bySpeaker = slugsOf((await request(seeded.app).get('/claims?speaker=gabriel-attal').expect(200)).text);
+    const attal = SEED_DATA.claims.filter((c) => c.speaker === 'gabriel-attal').map((c) => c.slug);
+    expect(bySpeaker.sort()).toEqual(attal.sort());
+    expect(attal.length).toBeGreaterThan(0);
+    const byVerdict = slugsOf((await request(seeded.app).get('/claims?verdict=misleading').expect(200)).text);
+    expect(byVerdict).toEqual(SEED_DATA.claims.filter((c) => c.verdict?.rating === 'misleading').map((c) => c.slug));
+  });
+
+  it('when filtered by state, then measured, awaiting and overdue claims are told apart', async () => {
+    const measured = slugsOf((await request(seeded.app).get('/claims?state=measured').expect(200)).text);
+    expect(measured).toContain('darmanin-182000-faux-pass-sanitaires');
+    expect(measured).not.toContain('attal-plan-100-millions-cyberattaques');
+    const awaiting = slugsOf((await request(seeded.app).get('/claims?state=awaiting').expect(200)).text);
+    expect(awaiting).toContain('attal-plan-100-millions-cyberattaques');
+    expect(awaiting).not.toContain('fichier-tes-operationnel-en-2017');
+    const overdue = slugsOf((await request(seeded.app).get('/claims?state=overdue').expect(200)).text);
+    expect(overdue).toEqual(['fichier-tes-operationnel-en-2017']);
+    expect(measured.length + awaiting.length + overdue.length).toBe(SEED_DATA.claims.length);
+  });
+
+  it('when sorted by gap, then the widest gap comes first', async () => {
+    const slugs = slugsOf((await request(seeded.app).get('/claims?sort=gap').expect(200)).text);
+    expect(slugs[0]).toBe('darmanin-182000-faux-pass-sanitaires');
+  });
+
+  it('when there are more claims than fit a page, then pages split them without overlap and link to each other', async () => {
+    const extra = Array.from({ length: 25 }, (_, i) => ({ slug: `test-claim-${String(i).padStart(2, '0')}`, title: `Test ${i}` }));
+    const template = await ClaimModel.findOne({ slug: 'attal-plan-100-millions-cyberattaques' }).lean();
+    await ClaimModel.insertMany(
+      extra.map((e, i) => ({
+        ...template,
+        _id: undefined,
+        slug: e.slug,
+        title: e.title,
+        tracking: { ...template!.tracking, lastUpdateAt: new Date(Date.UTC(2000, 0, 1 + i)) },
+      })),
+    );
+    try {
+      const page1 = await request(seeded.app).get('/claims').expect(200);
+      const page2 = await request(seeded.app).get('/claims?page=2').expect(200);
+      const one = slugsOf(page1.text);
+      const two = slugsOf(page2.text);
+      expect(one).toHaveLength(20);
+      expect(two).toHaveLength(SEED_DATA.claims.length + 25 - 20);
+      expect(one.filter((s) => two.includes(s))).toEqual([]);
+      expect(page1.text.replace(/&#x3D;/g, '=')).toContain('rel="next" href="/claims?page=2"');
+      expect(page2.text).toContain('rel="prev" href="/claims"');
+      expect(pageText(page2.text)).toContain('Page 2 sur 2');
+      const beyond = await request(seeded.app).get('/claims?page=9').expect(200);
+      expect(slugsOf(beyond.text)).toEqual([]);
+    } finally {
+      await ClaimModel.deleteMany({ slug: { $regex: '^test-claim-' } });
+    }
+  });
+
+  it.each([
+    ['page=-1', 'page'],
+    ['page=abc', 'page'],
+    ['page=0', 'page'],
+    ['page=1.5', 'page'],
+    ['sort=random', 'sort'],
+    ['state=lost', 'state'],
+    ['verdict=meh', 'verdict'],
+    ['topic[$ne]=x', 'topic[$ne]'],
+    ['topic=a&topic=b', 'topic'],
+    ['speaker=%00', 'speaker'],
+  ])('when the query string is %s, then the answer is a clear 400, never a 500', async (qs, param) => {
+    const res = await request(seeded.app).get(`/claims?${qs}`);
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('Requête invalide');
+    expect(res.text).toContain(param);
+  });
+
+  it('when the query has an unknown harmless key (utm_source), then it is ignored', async () => {
+    const res = await request(seeded.app).get('/claims?utm_source=newsletter');
+    expect(res.status).toBe(200);
+  });
+
+  it('when an unknown topic is asked for, then it is a 404', async () => {
+    expect((await request(seeded.app).get('/claims?topic=nothing-here')).status).toBe(404);
+  });
+});
+
+describe('home', () => {
+  it('when the home page is opened, then it shows the latest updates, the widest gaps and the open claims', async () => {
+    const res = await request(seeded.app).get('/');
+    expect(res.status).toBe(200);
+    const text = pageText(res.text);
+    expect(text).toContain('Dernières mises à jour');
+    expect(text).toContain('Les plus grands écarts');
+    const widest = /<h2 id="widest">[\s\S]*?<h2 id="open">/.exec(res.text)?.[0] ?? '';
+    expect(slugsOf(widest)[0]).toBe('darmanin-182000-faux-pass-sanitaires');
+    const open = /<h2 id="open">[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '';
+    expect(slugsOf(open)).toContain('fichier-tes-operationnel-en-2017');
+    expect(slugsOf(open)).not.toContain('darmanin-182000-faux-pass-sanitaires');
+  });
+});

@@ -81,7 +81,7 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
     },
     sources: seed.sources.map((s) => toSource(s, tz)),
   });
-  await publishClaim(claimId, said.at);
+  await publishClaim(claimId, said.at, said.precision);
   for (const m of seed.measurements) {
     const asOf = parseSeedDate(m.asOf, tz);
     await addMeasurement(

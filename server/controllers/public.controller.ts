@@ -39,7 +39,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
           summary: u.summary,
-          date: presentDate(ctx, u.at, 'day'),
+          date: presentDate(ctx, u.at, u.atPrecision === 'instant' ? 'day' : u.atPrecision),
           claim: { slug: u.claim.slug, title: u.claim.title },
         })),
         widestGaps: home.widestGaps.map((c) => presentClaimCard(ctx, c)),
@@ -90,6 +90,9 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
           speaker: claim.speaker,
           speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
           saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
+          saidOnText: ctx.t(claim.saidAtPrecision === 'month' || claim.saidAtPrecision === 'year' ? 'claim.said_in' : 'claim.said_on', {
+            date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
+          }),
           appearance: claim.appearance ?? null,
           topics: claim.topics,
           kindLabel: ctx.t(`kind.${claim.announced.kind}`),

@@ -1,7 +1,7 @@
 import { trusted, Types } from 'mongoose';
 import { ClaimModel, type Claim } from '../../models/claim.model';
 import { MeasurementModel, type Measurement } from '../../models/measurement.model';
-import type { Source } from '../../models/source.schema';
+import type { DatePrecision, Source } from '../../models/source.schema';
 import { SpeakerModel, type Speaker } from '../../models/speaker.model';
 import { TimelineEventModel, type TimelineEvent } from '../../models/timeline-event.model';
 import { TopicModel, type Topic } from '../../models/topic.model';
@@ -46,12 +46,12 @@ async function requireClaim(claimId: Types.ObjectId) {
   return claim;
 }
 
-export async function publishClaim(claimId: Types.ObjectId, at: Date): Promise<void> {
+export async function publishClaim(claimId: Types.ObjectId, at: Date, atPrecision: DatePrecision = 'instant'): Promise<void> {
   const claim = await requireClaim(claimId);
   if (claim.status !== 'published') {
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published', publishedAt: at } });
   }
-  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, summary: claim.title });
+  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, atPrecision, summary: claim.title });
   await bumpLastUpdate(claimId, at);
 }
 
@@ -73,7 +73,7 @@ export async function addMeasurement(
   await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at, summary });
+  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at, atPrecision: input.asOfPrecision, summary });
   await refreshClaimTracking(claimId, at, ctx.now, ctx.timeZone);
   return _id;
 }
@@ -84,7 +84,7 @@ export async function addTimelineEvent(claimId: Types.ObjectId, input: TimelineE
   await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  await recordUpdate({ claim: claimId, kind: 'statement-added', subject: _id, at: input.at, summary });
+  await recordUpdate({ claim: claimId, kind: 'statement-added', subject: _id, at: input.at, atPrecision: input.atPrecision, summary });
   await bumpLastUpdate(claimId, input.at);
   return _id;
 }

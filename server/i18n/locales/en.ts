@@ -78,6 +78,7 @@ export const en: Record<MessageKey, string> = {
   'claim.reported': "As reported by the source (the statement is not quoted word for word)",
   'claim.said_by': "Said by",
   'claim.said_on': "on {date}",
+  'claim.said_in': "in {date}",
   'claim.appeared': "Where: {where}",
   'claim.statement': "What was said",
   'claim.announced': "Announced",

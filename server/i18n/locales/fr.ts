@@ -77,6 +77,7 @@ export const fr = {
   'claim.reported': "Ce que rapporte la source (la déclaration n’est pas citée mot pour mot)",
   'claim.said_by': "Déclaration de",
   'claim.said_on': "le {date}",
+  'claim.said_in': "en {date}",
   'claim.appeared': "Où : {where}",
   'claim.statement': "Ce qui a été dit",
   'claim.announced': "Annoncé",

@@ -64,6 +64,7 @@ const trackingSchema = new Schema(
     headlineValue: { type: Number },
     headlineAsOf: { type: Date },
     headlineProxy: { type: Boolean },
+    headlineUnit: { type: String },
     /** Deadlines: whether a measurement says it was delivered. */
     delivered: { type: Boolean, default: false },
     lastUpdateAt: { type: Date },

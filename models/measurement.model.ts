@@ -10,6 +10,8 @@ const measurementSchema = new Schema(
     claim: { type: Schema.Types.ObjectId, ref: 'Claim', required: true },
     /** Numeric claims. */
     value: { type: Number },
+    /** What the value is counted in ("pass sur liste noire"), when not the announcement's unit. */
+    unit: { type: String, trim: true, maxlength: 120 },
     /** Deadline claims: whether it was delivered, and when (null when the source gives no date). */
     delivered: { type: Boolean },
     deliveredAt: { type: Date },

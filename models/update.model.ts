@@ -1,7 +1,7 @@
 import { DATE_PRECISIONS } from './source.schema';
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
 
-export const UPDATE_KINDS = ['claim-published', 'measurement-added', 'statement-added', 'verdict-changed', 'correction'] as const;
+export const UPDATE_KINDS = ['claim-published', 'measurement-added', 'statement-added', 'event-added', 'verdict-changed', 'correction'] as const;
 export type UpdateKind = (typeof UPDATE_KINDS)[number];
 
 /**

@@ -81,7 +81,8 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
     },
     sources: seed.sources.map((s) => toSource(s, tz)),
   });
-  await publishClaim(claimId, said.at, said.precision);
+  // Écart publishes the claim now: the feed must not claim it was published in 2021.
+  await publishClaim(claimId, ctx.now, 'instant', said.at);
   for (const m of seed.measurements) {
     const asOf = parseSeedDate(m.asOf, tz);
     await addMeasurement(
@@ -89,6 +90,7 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
       {
         _id: seedObjectId(seed.slug, 'measurement', m.key),
         value: m.value,
+        unit: m.unit,
         delivered: m.delivered,
         deliveredAt: m.deliveredAt ? parseSeedDate(m.deliveredAt, tz).at : undefined,
         asOf: asOf.at,
@@ -99,7 +101,6 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
         methodNotes: m.methodNotes,
       },
       summaryOf(m.definition),
-      asOf.at,
       ctx,
     );
   }
@@ -118,6 +119,7 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
         source: toSource(e.source, tz),
       },
       summaryOf(`${e.who} : ${e.text}`),
+      ctx,
     );
   }
   if (seed.verdict) {

@@ -32,6 +32,8 @@ export interface SeedMeasurement {
   /** Stable key, unique within the claim: what makes re-seeding idempotent. */
   key: string;
   value?: number;
+  /** What the value is counted in, when it differs from the announcement's unit. */
+  unit?: string;
   delivered?: boolean;
   deliveredAt?: SeedDate;
   asOf: SeedDate;

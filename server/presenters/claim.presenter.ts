@@ -41,8 +41,13 @@ export function presentSource(ctx: PresentContext, source: SourceLike | null | u
   };
 }
 
-/** A figure of the claim's kind: "182 000 faux pass sanitaires", "5 000 000 €", "70 %". */
-export function formatFigure(ctx: PresentContext, announced: Announced, value: number): string {
+/**
+ * A figure of the claim's kind: "182 000 faux pass sanitaires", "5 000 000 €", "70 %". A
+ * measurement with a unit of its own ("pass sur liste noire") is shown in that unit: a
+ * proxy must never be labelled as the thing announced.
+ */
+export function formatFigure(ctx: PresentContext, announced: Announced, value: number, ownUnit?: string | null): string {
+  if (ownUnit) return `${formatNumber(value, ctx.locale, { maximumFractionDigits: 2 })} ${ownUnit}`;
   switch (announced.kind) {
     case 'money':
       return formatMoney(value, announced.currency ?? 'EUR', ctx.locale);
@@ -63,7 +68,7 @@ export function presentAnnounced(ctx: PresentContext, announced: Announced): str
 }
 
 export type GapPanel =
-  | { type: 'numeric'; announced: string; awaiting: true; daysSince: string }
+  | { type: 'numeric'; announced: string; awaiting: true; daysSince: string | null }
   | {
       type: 'numeric';
       awaiting: false;
@@ -76,7 +81,7 @@ export type GapPanel =
       absolute: string;
       equal: boolean;
       proxyWarning: string | null;
-      daysSince: string;
+      daysSince: string | null;
     }
   | { type: 'deadline'; due: PresentedDate | null; state: DeadlineStatus['state']; stateText: string; overdue: boolean }
   | { type: 'qualitative' };
@@ -116,7 +121,9 @@ export function deadlineText(ctx: PresentContext, status: DeadlineStatus): strin
     case 'late':
       return status.daysLate ? ctx.tp('gap.deadline.late', status.daysLate) : ctx.t('gap.deadline.late_same_day');
     case 'overdue':
-      return ctx.tp('gap.deadline.overdue', status.daysOverdue ?? 0);
+      return status.daysOverdue ? ctx.tp('gap.deadline.overdue', status.daysOverdue) : ctx.t('gap.deadline.overdue_today');
+    case 'unverified':
+      return ctx.tp('gap.deadline.unverified', status.daysOverdue ?? 0);
     case 'delivered-undated':
       return ctx.t('gap.deadline.delivered-undated');
   }
@@ -137,7 +144,8 @@ export function presentGap(ctx: PresentContext, claim: ClaimSummary, measurement
   }
   const gap = numericGap(ctx, claim, measurements);
   const announcedText = presentAnnounced(ctx, announced) ?? '—';
-  const daysSince = ctx.tp('gap.days_since', gap.daysSinceAnnouncement);
+  // An announcement known only to the month or year has no honest day count.
+  const daysSince = isCoarse(claim.saidAtPrecision) ? null : ctx.tp('gap.days_since', gap.daysSinceAnnouncement);
   const head = gap.headline;
   if (!head) return { type: 'numeric', awaiting: true, announced: announcedText, daysSince };
   const row = measurements.find((m) => String(m._id) === head.id);
@@ -145,7 +153,7 @@ export function presentGap(ctx: PresentContext, claim: ClaimSummary, measurement
     type: 'numeric',
     awaiting: false,
     announced: announcedText,
-    measured: formatFigure(ctx, announced, head.value),
+    measured: formatFigure(ctx, announced, head.value, row?.unit),
     measuredOn: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day'),
     percentText: head.percentRealised === null ? null : formatPercent(head.percentRealised, ctx.locale),
     factorText: head.factor === null || head.direction === 'equal' ? null : formatFactor(head.factor >= 1 ? head.factor : 1 / head.factor, ctx.locale),
@@ -175,7 +183,7 @@ export function presentMeasurements(ctx: PresentContext, claim: ClaimSummary, me
   }
   return measurements.map((m) => {
     let value: string;
-    if (typeof m.value === 'number') value = formatFigure(ctx, claim.announced, m.value);
+    if (typeof m.value === 'number') value = formatFigure(ctx, claim.announced, m.value, m.unit);
     else if (m.delivered === true) {
       const on = presentDate(ctx, m.deliveredAt, 'day');
       value = on ? ctx.t('claim.measurement.delivered_on', { date: on.text }) : ctx.t('claim.measurement.delivered_undated');
@@ -212,6 +220,10 @@ export interface PresentedTimelineEntry extends TimelineItem {
  * December 2021" is usually what a December article reports after the fact, so it follows
  * the precisely dated events of that month rather than preceding the announcement.
  */
+function isCoarse(precision: DatePrecision): boolean {
+  return precision === 'month' || precision === 'year';
+}
+
 function sortInstant(at: Date, precision: DatePrecision, timeZone: string): Date {
   if (precision !== 'month' && precision !== 'year') return at;
   return DateTime.fromJSDate(at, { zone: timeZone }).endOf(precision).toJSDate();
@@ -281,14 +293,19 @@ export function presentTimeline(ctx: PresentContext, page: ClaimPage): Presented
       source: null,
     })),
   ];
-  const sortable = items.map((item) => ({ ...item, displayAt: item.at, at: sortInstant(item.at, item.precision, ctx.timeZone) }));
+  // The announcement keeps its own instant (the start of its period), so it always leads.
+  const sortable = items.map((item) => ({
+    ...item,
+    displayAt: item.at,
+    at: item.kind === 'statement-original' ? item.at : sortInstant(item.at, item.precision, ctx.timeZone),
+  }));
   return buildTimeline(claim.saidAt, sortable, ctx.timeZone).map(({ entry: { displayAt, ...entry }, daysAfterAnnouncement, relation }) => ({
     ...entry,
     at: displayAt,
     date: presentDate(ctx, displayAt, entry.precision),
     // A month- or year-precise date has no meaningful distance in days.
     relative:
-      entry.kind === 'statement-original' || (entry.precision !== 'instant' && entry.precision !== 'day')
+      entry.kind === 'statement-original' || isCoarse(entry.precision) || isCoarse(claim.saidAtPrecision)
         ? null
         : relation === 'same-day'
           ? ctx.t('timeline.same_day')
@@ -328,7 +345,7 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
     state: ctx.t(`state.${state}`),
     stateKey: state,
     announced: presentAnnounced(ctx, announced),
-    measured: hasGap ? formatFigure(ctx, announced, measuredValue) : null,
+    measured: hasGap ? formatFigure(ctx, announced, measuredValue, tracking?.headlineUnit) : null,
     percentText: hasGap && value !== 0 ? formatPercent((measuredValue / value) * 100, ctx.locale) : null,
     factorText: hasGap && measuredValue !== 0 && value / measuredValue > 1 ? formatFactor(value / measuredValue, ctx.locale) : null,
     proxy: hasGap && tracking?.headlineProxy === true,

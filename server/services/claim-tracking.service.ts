@@ -21,11 +21,11 @@ export function gapScore(announced: number, measured: number): number | null {
 export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date, now: Date, timeZone: string): Promise<void> {
   const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1 }).lean();
   if (!claim) return;
-  const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
+  const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, unit: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
     .sort({ asOf: 1, _id: 1 })
     .lean();
   let score: number | null = null;
-  let headline: { value: number; asOf: Date; proxy: boolean } | null = null;
+  let headline: { value: number; asOf: Date; proxy: boolean; unit: string | null } | null = null;
   const { kind, value } = claim.announced;
   if ((kind === 'count' || kind === 'money' || kind === 'percentage') && typeof value === 'number') {
     const numeric = measurements.filter((m): m is typeof m & { value: number } => typeof m.value === 'number');
@@ -38,7 +38,8 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
     });
     if (gap.headline) {
       score = gapScore(value, gap.headline.value);
-      headline = { value: gap.headline.value, asOf: gap.headline.asOf, proxy: gap.headline.proxy };
+      const row = numeric.find((m) => String(m._id) === gap.headline?.id);
+      headline = { value: gap.headline.value, asOf: gap.headline.asOf, proxy: gap.headline.proxy, unit: row?.unit ?? null };
     }
   }
   const previous = claim.tracking?.lastUpdateAt;
@@ -52,6 +53,7 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
         'tracking.headlineValue': headline?.value ?? null,
         'tracking.headlineAsOf': headline?.asOf ?? null,
         'tracking.headlineProxy': headline?.proxy ?? null,
+        'tracking.headlineUnit': headline?.unit ?? null,
         'tracking.delivered': measurements.some((m) => m.delivered === true),
         'tracking.lastUpdateAt': previous && previous > lastUpdateAt ? previous : lastUpdateAt,
       },

@@ -46,13 +46,17 @@ async function requireClaim(claimId: Types.ObjectId) {
   return claim;
 }
 
-export async function publishClaim(claimId: Types.ObjectId, at: Date, atPrecision: DatePrecision = 'instant'): Promise<void> {
+/**
+ * Publishes the claim at `at` (Écart's own time). `developedAt` is the date of the latest
+ * development, used to order claims; it defaults to the publication time.
+ */
+export async function publishClaim(claimId: Types.ObjectId, at: Date, atPrecision: DatePrecision = 'instant', developedAt: Date = at): Promise<void> {
   const claim = await requireClaim(claimId);
   if (claim.status !== 'published') {
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published', publishedAt: at } });
   }
   await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, atPrecision, summary: claim.title });
-  await bumpLastUpdate(claimId, at);
+  await bumpLastUpdate(claimId, developedAt);
 }
 
 /** Moves the claim's "last updated" forward to `at`, never back. */
@@ -62,29 +66,38 @@ async function bumpLastUpdate(claimId: Types.ObjectId, at: Date): Promise<void> 
 
 export type MeasurementInput = Omit<Fields<Measurement>, 'claim'> & { _id?: Types.ObjectId };
 
-/** Adds (or, with a known _id, rewrites) a measurement, records the update and refreshes the claim's tracking. */
+/**
+ * Adds (or, with a known _id, rewrites) a measurement, records the update at Écart's own
+ * time (`ctx.now`) and refreshes the claim's tracking, ordered by the measurement's date.
+ */
 export async function addMeasurement(
   claimId: Types.ObjectId,
   input: MeasurementInput,
   summary: string,
-  at: Date,
   ctx: EditingContext,
 ): Promise<Types.ObjectId> {
   await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at, atPrecision: input.asOfPrecision, summary });
-  await refreshClaimTracking(claimId, at, ctx.now, ctx.timeZone);
+  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary });
+  await refreshClaimTracking(claimId, input.asOf, ctx.now, ctx.timeZone);
   return _id;
 }
 
 export type TimelineEventInput = Omit<Fields<TimelineEvent>, 'claim'> & { _id?: Types.ObjectId };
 
-export async function addTimelineEvent(claimId: Types.ObjectId, input: TimelineEventInput, summary: string): Promise<Types.ObjectId> {
+/** Adds a statement or an event to the claim's timeline, with its update at Écart's time. */
+export async function addTimelineEvent(
+  claimId: Types.ObjectId,
+  input: TimelineEventInput,
+  summary: string,
+  ctx: EditingContext,
+): Promise<Types.ObjectId> {
   await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  await recordUpdate({ claim: claimId, kind: 'statement-added', subject: _id, at: input.at, atPrecision: input.atPrecision, summary });
+  const kind = input.kind === 'event' ? 'event-added' : 'statement-added';
+  await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary });
   await bumpLastUpdate(claimId, input.at);
   return _id;
 }

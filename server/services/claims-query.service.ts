@@ -24,9 +24,17 @@ const TOPIC_FIELDS = 'slug name';
  * only values from validated input reach these filters, never objects from a request.
  */
 
-/** A deadline past due with no measurement saying it was delivered. Depends on `now`. */
+/**
+ * A deadline past due that a measurement checked and found not delivered. Depends on `now`.
+ * Past due with no measurement at all is still "awaiting": nobody has looked yet.
+ */
 function overdueFilter(now: Date): FilterQuery<Claim> {
-  return { 'announced.kind': 'deadline', 'tracking.delivered': trusted({ $ne: true }), 'announced.dueAt': trusted({ $lt: now }) };
+  return {
+    'announced.kind': 'deadline',
+    'tracking.delivered': trusted({ $ne: true }),
+    'tracking.measurementCount': trusted({ $gt: 0 }),
+    'announced.dueAt': trusted({ $lt: now }),
+  };
 }
 
 export function stateFilter(state: ClaimState, now: Date): FilterQuery<Claim> {
@@ -43,8 +51,9 @@ export function stateFilter(state: ClaimState, now: Date): FilterQuery<Claim> {
 /** Where a claim stands, for badges: the same rules as the filters above. */
 export function claimState(claim: Pick<Claim, 'announced' | 'tracking'>, now: Date): ClaimState {
   const { announced, tracking } = claim;
-  if (announced.kind === 'deadline' && tracking?.delivered !== true && announced.dueAt && announced.dueAt < now) return 'overdue';
-  return (tracking?.measurementCount ?? 0) > 0 ? 'measured' : 'awaiting';
+  const measured = (tracking?.measurementCount ?? 0) > 0;
+  if (announced.kind === 'deadline' && measured && tracking?.delivered !== true && announced.dueAt && announced.dueAt < now) return 'overdue';
+  return measured ? 'measured' : 'awaiting';
 }
 
 async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<ClaimSummary[]> {
@@ -154,7 +163,7 @@ function loadEvents(claimId: Types.ObjectId) {
   return TimelineEventModel.find({ claim: claimId }).sort({ at: 1, _id: 1 }).lean();
 }
 
-/** One published claim with everything its page shows: four queries, whatever the database holds. */
+/** One published claim with everything its page shows: five queries (claim, speaker, topics, measurements, events). */
 export async function getPublishedClaim(slug: string): Promise<ClaimPage> {
   const [claim] = await populateRefs(ClaimModel.find({ slug, status: 'published' }).limit(1));
   if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${slug}"` });

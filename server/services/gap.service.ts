@@ -67,10 +67,10 @@ export interface DeadlineStatus {
    * from `now`, so a claim goes overdue by itself); delivered-undated: a measurement says
    * delivered but gives no date, so on-time or late can't be told.
    */
-  state: 'pending' | 'on-time' | 'late' | 'overdue' | 'delivered-undated';
+  state: 'pending' | 'on-time' | 'late' | 'overdue' | 'unverified' | 'delivered-undated';
   /** Calendar days (newsroom zone) from due date to delivery, for 'late' (0 = same day, later hour). */
   daysLate: number | null;
-  /** Calendar days from due date to `now`, for 'overdue'. */
+  /** Calendar days from due date to `now`, for 'overdue' and 'unverified'. */
   daysOverdue: number | null;
   /** Calendar days from `now` to the due date, for 'pending'. */
   daysUntilDue: number | null;
@@ -148,7 +148,8 @@ function directionOf(announced: number, value: number): MeasurementGap['directio
 function factorOf(announced: number, value: number): number | null {
   // A negative announced figure against a positive measurement (or the reverse) has no
   // "times as much" reading; announced/0 has no value at all.
-  if (value === 0 || (announced > 0 && value < 0) || (announced < 0 && value > 0)) return null;
+  // An announced 0 makes every factor 0: meaningless, so undefined too.
+  if (value === 0 || announced === 0 || (announced > 0 && value < 0) || (announced < 0 && value > 0)) return null;
   return finiteOrNull(announced / value);
 }
 
@@ -248,7 +249,10 @@ export function computeDeadlineStatus(input: {
   const deciding = sorted.at(-1) ?? null;
   // Due "at" an instant: the very instant is still in time, one millisecond later is not.
   if (now.getTime() > dueAt.getTime()) {
-    return { kind: 'deadline', state: 'overdue', ...none, daysOverdue: daysBetween(dueAt, now, timeZone), dueAt, deciding };
+    // Past due with no measurement at all: nobody has checked, so "late" would be a claim
+    // of our own. It still counts the days, and turns overdue once a check finds no delivery.
+    const state = deciding === null ? 'unverified' : 'overdue';
+    return { kind: 'deadline', state, ...none, daysOverdue: daysBetween(dueAt, now, timeZone), dueAt, deciding };
   }
   return { kind: 'deadline', state: 'pending', ...none, daysUntilDue: daysBetween(now, dueAt, timeZone), dueAt, deciding };
 }

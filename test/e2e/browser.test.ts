@@ -53,7 +53,7 @@ describe('the public site in a real browser', () => {
     await page.waitForURL('**/claims/darmanin-182000-faux-pass-sanitaires');
     const panel = (await page.locator('.gap-panel').innerText()).replace(/[\s\u00a0\u202f]+/g, ' ');
     expect(panel).toContain('182 000 faux pass sanitaires');
-    expect(panel).toContain('3 601 faux pass sanitaires');
+    expect(panel).toContain('3 601 pass sur liste noire');
     expect(panel).toContain('2,0 %');
     expect(panel).toContain('50,5×');
     await page.screenshot({ path: path.join(shotsDir, 'claim.png'), fullPage: true });
@@ -65,12 +65,13 @@ describe('the public site in a real browser', () => {
   it('when a reader filters the claims list with the form, then the address carries the filter and only matching claims show', async () => {
     const { page, problems } = await openPage();
     await page.goto(`${server.baseUrl}/claims`);
-    await page.selectOption('select[name="state"]', 'overdue');
+    await page.selectOption('select[name="topic"]', 'pass-sanitaire');
+    await page.selectOption('select[name="state"]', 'measured');
     await page.click('.filters button[type="submit"]');
-    await page.waitForURL(/state=overdue/);
+    await page.waitForURL(/topic=pass-sanitaire&.*state=measured/);
     const titles = await page.locator('.claim-card__title').allInnerTexts();
-    expect(titles).toEqual(['Le fichier TES « devrait être opérationnel en 2017 »']);
-    expect(await page.locator('.badge--overdue').count()).toBe(titles.length);
+    expect(titles).toEqual(['Gérald Darmanin : 182 000 faux pass sanitaires détectés']);
+    expect(await page.locator('.badge--measured').count()).toBe(1);
     expect(problems).toEqual([]);
     await page.close();
   });

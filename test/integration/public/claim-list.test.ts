@@ -1,7 +1,11 @@
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
+import { MeasurementModel } from '../../../models/measurement.model';
+import { UpdateModel } from '../../../models/update.model';
 import { SEED_DATA } from '../../../seed/data/seed-data';
-import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
+import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
+import { addMeasurement } from '../../../server/services/claims-editing.service';
+import { pageText, startSeededApp, TEST_NOW, type SeededApp } from '../../helpers/seeded-app';
 
 let seeded: SeededApp;
 beforeAll(async () => {
@@ -43,10 +47,37 @@ describe('/claims', () => {
     expect(measured).not.toContain('attal-plan-100-millions-cyberattaques');
     const awaiting = slugsOf((await request(seeded.app).get('/claims?state=awaiting').expect(200)).text);
     expect(awaiting).toContain('attal-plan-100-millions-cyberattaques');
-    expect(awaiting).not.toContain('fichier-tes-operationnel-en-2017');
-    const overdue = slugsOf((await request(seeded.app).get('/claims?state=overdue').expect(200)).text);
-    expect(overdue).toEqual(['fichier-tes-operationnel-en-2017']);
-    expect(measured.length + awaiting.length + overdue.length).toBe(SEED_DATA.claims.length);
+    // Past due but never checked: still awaiting, not overdue.
+    expect(awaiting).toContain('fichier-tes-operationnel-en-2017');
+    expect(slugsOf((await request(seeded.app).get('/claims?state=overdue').expect(200)).text)).toEqual([]);
+    expect(measured.length + awaiting.length).toBe(SEED_DATA.claims.length);
+  });
+
+  it('when a past-due deadline gets a check that finds it not delivered, then it is listed as overdue', async () => {
+    const claim = await ClaimModel.findOne({ slug: 'fichier-tes-operationnel-en-2017' }).lean();
+    const check = await addMeasurement(
+      claim!._id,
+      {
+        delivered: false,
+        asOf: new Date('2018-01-15T12:00:00Z'),
+        asOfPrecision: 'day',
+        definition: 'test: not delivered',
+        sameQuantity: true,
+        source: { outlet: 'Test', publishedPrecision: 'day' },
+      },
+      'test',
+      { now: TEST_NOW, timeZone: 'Europe/Paris' },
+    );
+    try {
+      const overdue = slugsOf((await request(seeded.app).get('/claims?state=overdue').expect(200)).text);
+      expect(overdue).toEqual(['fichier-tes-operationnel-en-2017']);
+      const page = pageText((await request(seeded.app).get('/claims/fichier-tes-operationnel-en-2017').expect(200)).text);
+      expect(page).toMatch(/En retard de 3 2\d\d jours à ce jour/);
+    } finally {
+      await MeasurementModel.deleteOne({ _id: check });
+      await UpdateModel.deleteOne({ subject: check });
+      await refreshClaimTracking(claim!._id, claim!.tracking.lastUpdateAt!, TEST_NOW, 'Europe/Paris');
+    }
   });
 
   it('when sorted by gap, then the widest gap comes first', async () => {
@@ -99,7 +130,7 @@ describe('/claims', () => {
     const res = await request(seeded.app).get(`/claims?${qs}`);
     expect(res.status).toBe(400);
     expect(res.text).toContain('Requête invalide');
-    expect(res.text).toContain(param);
+    expect(pageText(res.text)).toContain(`Paramètre refusé : ${param}`);
   });
 
   it('when the query has an unknown harmless key (utm_source), then it is ignored', async () => {
@@ -122,7 +153,9 @@ describe('home', () => {
     const widest = /<h2 id="widest">[\s\S]*?<h2 id="open">/.exec(res.text)?.[0] ?? '';
     expect(slugsOf(widest)[0]).toBe('darmanin-182000-faux-pass-sanitaires');
     const open = /<h2 id="open">[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '';
-    expect(slugsOf(open)).toContain('fichier-tes-operationnel-en-2017');
-    expect(slugsOf(open)).not.toContain('darmanin-182000-faux-pass-sanitaires');
+    const awaiting = new Set(SEED_DATA.claims.filter((c) => c.measurements.length === 0).map((c) => c.slug));
+    expect(slugsOf(open).length).toBeGreaterThan(0);
+    expect(slugsOf(open).length).toBeLessThanOrEqual(6);
+    expect(slugsOf(open).filter((slug) => !awaiting.has(slug))).toEqual([]);
   });
 });

@@ -21,15 +21,17 @@ describe('the claim page', () => {
     expect(res.status).toBe(200);
     const text = pageText(res.text);
     expect(text).toContain('182 000 faux pass sanitaires');
-    expect(text).toContain('3 307 faux pass sanitaires');
-    expect(text).toContain('3 601 faux pass sanitaires');
+    // The measurements count passes on the blacklist: they are never labelled as fake passes.
+    expect(text).toContain('3 307 pass sanitaires sur liste noire');
+    expect(text).toContain('3 601 pass sur liste noire');
+    expect(text).not.toMatch(/3 (307|601) faux pass/);
     const panel = pageText(/<section class="gap-panel[\s\S]*?<\/section>/.exec(res.text)?.[0] ?? '');
-    expect(panel).toContain('Mesuré au 29 décembre 2021 à 16:00');
+    expect(panel).toContain('Mesuré au 29 décembre 2021');
     expect(panel).toContain('2,0 % réalisé');
     expect(panel).toContain('50,5×');
     expect(panel).toContain('Écart absolu : +178 399');
     // Both measurements count blacklisted passes, not detected fakes: the page must say so.
-    expect(panel).toContain('cette mesure compte autre chose que l’annonce');
+    expect(panel).toContain('cette mesure ne compte pas la même chose que l’annonce (pass sanitaires sur liste noire)');
     expect(text).toContain('Gérald Darmanin');
     expect(text).toContain('20 décembre 2021');
     expect(text).toContain('9 jours après l’annonce');
@@ -55,12 +57,21 @@ describe('the claim page', () => {
     expect(text).toContain('impossible de dire si le délai a été tenu');
   });
 
-  it('when a year-precise deadline has no measurement, then it is overdue by the days since the end of that year', async () => {
+  it('when a year-precise deadline has passed with no measurement, then the page counts the days without calling it late', async () => {
     const res = await request(seeded.app).get('/claims/fichier-tes-operationnel-en-2017');
     expect(res.status).toBe(200);
     const text = pageText(res.text);
-    expect(text).toMatch(/En retard de 3 2\d\d jours à ce jour/);
+    expect(text).toMatch(/Échéance passée depuis 3 2\d\d jours : aucune mesure ne dit encore si elle a été tenue/);
+    expect(text).not.toContain('En retard');
     expect(text).not.toContain('31 décembre 2017 à');
+  });
+
+  it('when a claim is dated only to the month, then no day count is shown', async () => {
+    const res = await request(seeded.app).get('/claims/pegasus-numero-emmanuel-macron');
+    expect(res.status).toBe(200);
+    const text = pageText(res.text);
+    expect(text).toContain('juillet 2021');
+    expect(text).not.toMatch(/jours? (après|avant|depuis) l’annonce/);
   });
 
   it('when every seed claim is opened, then each page renders with its title and statement', async () => {

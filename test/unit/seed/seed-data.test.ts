@@ -319,7 +319,7 @@ describe('SEED_DATA against its articles', () => {
     expect(passes?.announced).toMatchObject({ kind: 'count', value: 182000 });
     expect(passes?.measurements.map((m) => [m.value, m.asOf, m.sameQuantity])).toEqual([
       [3307, '2021-12-20', false],
-      [3601, '2021-12-29T16:00', false],
+      [3601, '2021-12-29', false],
     ]);
     const returnToNormal = claim('ants-retour-normale-demain-matin')?.measurements[0];
     expect(returnToNormal).toMatchObject({ delivered: true });

@@ -130,9 +130,9 @@ describe('computeNumericGap', () => {
     expect(gap.headline).toMatchObject({ direction: 'equal', factor: 1, absoluteGap: 0, percentRealised: 100 });
   });
 
-  it('when the announcement was 0, then the percentage is null (undefined ratio) and the factor is 0, with direction below', () => {
+  it('when the announcement was 0, then the percentage and the factor are null (undefined ratios), with direction below', () => {
     const gap = computeNumericGap({ announced: 0, announcedAt: paris('2022-01-01T12:00'), measurements: [measurement('a', 40, paris('2022-02-01T12:00'))], now: paris('2022-03-01'), timeZone: PARIS });
-    expect(gap.headline).toMatchObject({ percentRealised: null, factor: 0, absoluteGap: -40, direction: 'below' });
+    expect(gap.headline).toMatchObject({ percentRealised: null, factor: null, absoluteGap: -40, direction: 'below' });
   });
 
   it('when the measured value is 0, then the factor is null and 0 % was realised', () => {
@@ -361,8 +361,13 @@ describe('computeDeadlineStatus', () => {
     expect(computeDeadlineStatus({ ...base, measurements: [], now: dueAt })).toMatchObject({ state: 'pending', daysUntilDue: 0 });
   });
 
-  it('when one hour past due with no delivery, then it is overdue by 0 calendar days', () => {
-    expect(computeDeadlineStatus({ ...base, measurements: [], now: paris('2023-09-13T10:00') })).toMatchObject({ state: 'overdue', daysOverdue: 0 });
+  it('when past due and nobody has measured anything, then it is unverified (not "late"), with the days since it was due', () => {
+    expect(computeDeadlineStatus({ ...base, measurements: [], now: paris('2023-09-20T10:00') })).toMatchObject({ state: 'unverified', daysOverdue: 7, deciding: null });
+  });
+
+  it('when one hour past due and a check found no delivery, then it is overdue by 0 calendar days', () => {
+    const notYet = check('still-down', paris('2023-09-13T09:30'), false, null);
+    expect(computeDeadlineStatus({ ...base, measurements: [notYet], now: paris('2023-09-13T10:00') })).toMatchObject({ state: 'overdue', daysOverdue: 0 });
   });
 
   it('when delivery came at the due instant, then it is on time', () => {
@@ -426,14 +431,15 @@ describe('computeDeadlineStatus', () => {
           const s = computeDeadlineStatus({ dueAt: due, announcedAt: due, measurements: ms, now, timeZone: tz });
           expect({ late: s.daysLate !== null, overdue: s.daysOverdue !== null, pending: s.daysUntilDue !== null }).toEqual({
             late: s.state === 'late',
-            overdue: s.state === 'overdue',
+            overdue: s.state === 'overdue' || s.state === 'unverified',
             pending: s.state === 'pending',
           });
           for (const n of [s.daysLate, s.daysOverdue, s.daysUntilDue]) {
             expect(isCleanNumberOrNull(n)).toBe(true);
             if (n !== null) expect(n).toBeGreaterThanOrEqual(0);
           }
-          expect(s.state === 'overdue' || s.state === 'pending').toBe(!ms.some((m) => m.delivered));
+          expect(['overdue', 'unverified', 'pending'].includes(s.state)).toBe(!ms.some((m) => m.delivered));
+          if (s.state === 'unverified') expect(ms).toEqual([]);
         }),
       );
     });
@@ -447,8 +453,9 @@ describe('computeDeadlineStatus', () => {
           if (ms.some((m) => m.delivered)) {
             expect(new Set(states).size).toBe(1);
           } else {
-            const firstOverdue = states.indexOf('overdue');
-            if (firstOverdue >= 0) expect(states.slice(firstOverdue).every((s) => s === 'overdue')).toBe(true);
+            const late = ms.length === 0 ? 'unverified' : 'overdue';
+            const firstOverdue = states.indexOf(late);
+            if (firstOverdue >= 0) expect(states.slice(firstOverdue).every((s) => s === late)).toBe(true);
           }
         }),
       );
@@ -459,7 +466,8 @@ describe('computeDeadlineStatus', () => {
         fc.property(instant, fc.option(instant, { nil: null }), (due, deliveredAt) => {
           const now = new Date(due.getTime() + 86_400_000);
           const input = { dueAt: due, announcedAt: due, now, timeZone: PARIS };
-          expect(computeDeadlineStatus({ ...input, measurements: [] }).state).toBe('overdue');
+          expect(computeDeadlineStatus({ ...input, measurements: [] }).state).toBe('unverified');
+          expect(computeDeadlineStatus({ ...input, measurements: [check('down', now, false, null)] }).state).toBe('overdue');
           const after = computeDeadlineStatus({ ...input, measurements: [check('delivery', now, true, deliveredAt)] }).state;
           expect(after).toBe(deliveredAt === null ? 'delivered-undated' : deliveredAt.getTime() <= due.getTime() ? 'on-time' : 'late');
         }),

@@ -1,4 +1,5 @@
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import { isAppError } from '../errors';
 import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentGap, presentMeasurements, presentSource, presentTimeline } from '../presenters/claim.presenter';
@@ -15,6 +16,31 @@ import {
 } from '../services/claims-query.service';
 
 export type Clock = () => Date;
+
+interface FilterValues {
+  topic?: string;
+  speaker?: string;
+  verdict?: string;
+  state?: string;
+  sort?: string;
+}
+
+/** The filter form's menus, with the reader's current choices selected. */
+function filterMenus(
+  ctx: ReturnType<typeof createPresentContext>,
+  options: Awaited<ReturnType<typeof listFilterOptions>>,
+  current: FilterValues,
+) {
+  const select = <T extends string>(values: readonly T[], chosen: string | undefined, label: (v: T) => string) =>
+    values.map((value) => ({ value, label: label(value), selected: value === chosen }));
+  return {
+    topics: options.topics.map((t) => ({ value: t.slug, label: t.name, selected: t.slug === current.topic })),
+    speakers: options.speakers.map((s) => ({ value: s.slug, label: s.name, selected: s.slug === current.speaker })),
+    verdicts: select(VERDICT_KEYS, current.verdict, (v) => ctx.t(`verdict.${v}`)),
+    states: select(CLAIM_STATES, current.state, (v) => ctx.t(`state.${v}`)),
+    sorts: select(CLAIM_SORTS, current.sort, (v) => ctx.t(`claims.sort.${v}`)),
+  };
+}
 
 /** Builds the query string of a list page, keeping the filters and changing what is given. */
 function listHref(query: ClaimListQuery, changes: Partial<ClaimListQuery>): string {
@@ -51,19 +77,11 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
       const ctx = createPresentContext(config, clock());
       const query = validatedQuery(res, claimListQuerySchema);
       const [list, options] = await Promise.all([listPublishedClaims(query, ctx.now), listFilterOptions()]);
-      const select = <T extends string>(values: readonly T[], current: T | undefined, label: (v: T) => string) =>
-        values.map((value) => ({ value, label: label(value), selected: value === current }));
       res.render('pages/claims/index', {
         pageTitle: ctx.t('claims.title'),
         claims: list.claims.map((c) => presentClaimCard(ctx, c)),
         countText: ctx.tp('claims.count', list.total),
-        filters: {
-          topics: options.topics.map((t) => ({ value: t.slug, label: t.name, selected: t.slug === query.topic })),
-          speakers: options.speakers.map((s) => ({ value: s.slug, label: s.name, selected: s.slug === query.speaker })),
-          verdicts: select(VERDICT_KEYS, query.verdict, (v) => ctx.t(`verdict.${v}`)),
-          states: select(CLAIM_STATES, query.state, (v) => ctx.t(`state.${v}`)),
-          sorts: select(CLAIM_SORTS, query.sort, (v) => ctx.t(`claims.sort.${v}`)),
-        },
+        filters: filterMenus(ctx, options, query),
         pagination:
           list.pageCount > 1
             ? {
@@ -72,6 +90,38 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
                 next: list.page < list.pageCount ? listHref(query, { page: list.page + 1 }) : null,
               }
             : null,
+      });
+    },
+
+    /**
+     * A /claims address with a bad parameter: the list page again, status 400, with the
+     * filters as the reader set them and a French message per refused parameter.
+     */
+    rejectedListQuery: async (err: unknown, req: Request, res: Response, next: NextFunction) => {
+      if (!isAppError(err) || err.code !== 'BAD_REQUEST' || !err.details) {
+        next(err);
+        return;
+      }
+      const ctx = createPresentContext(config, clock());
+      const raw = (name: string): string => {
+        const value = (req.query as Record<string, unknown>)[name];
+        return Array.isArray(value) ? value.map(String).join(', ') : typeof value === 'string' ? value : '';
+      };
+      const options = await listFilterOptions();
+      res.status(400).render('pages/claims/index', {
+        pageTitle: ctx.t('claims.title'),
+        claims: [],
+        errors: Object.keys(err.details).map((name) => ({
+          name,
+          message: ctx.t('claims.invalid_param', { name, value: raw(name).slice(0, 100) }),
+        })),
+        filters: filterMenus(ctx, options, {
+          topic: raw('topic'),
+          speaker: raw('speaker'),
+          verdict: raw('verdict'),
+          state: raw('state'),
+          sort: raw('sort'),
+        }),
       });
     },
 
@@ -116,25 +166,27 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
-      const { speaker, claims, totals } = await getSpeakerPage(req.params.slug);
+      const { speaker, claims, totals, total } = await getSpeakerPage(req.params.slug);
       res.render('pages/speakers/show', {
         pageTitle: speaker.name,
         speaker,
         claims: claims.map((c) => presentClaimCard(ctx, c)),
         totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
-        countText: ctx.tp('claims.count', claims.length),
+        countText: ctx.tp('claims.count', total),
+        moreHref: total > claims.length ? `/claims?speaker=${speaker.slug}` : null,
       });
     },
 
     showTopic: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
-      const { topic, claims, totals } = await getTopicPage(req.params.slug);
+      const { topic, claims, totals, total } = await getTopicPage(req.params.slug);
       res.render('pages/topics/show', {
         pageTitle: topic.name,
         topic,
         claims: claims.map((c) => presentClaimCard(ctx, c)),
         totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
-        countText: ctx.tp('claims.count', claims.length),
+        countText: ctx.tp('claims.count', total),
+        moreHref: total > claims.length ? `/claims?topic=${topic.slug}` : null,
       });
     },
   };

@@ -9,7 +9,7 @@ export function publicRouter(config: Pick<Config, 'locale' | 'timeZone'>, clock:
   const router = Router();
   const controller = publicController(config, clock);
   router.get('/', controller.home);
-  router.get('/claims', validateQuery(claimListQuerySchema), controller.listClaims);
+  router.get('/claims', validateQuery(claimListQuerySchema), controller.listClaims, controller.rejectedListQuery);
   router.get('/claims/:slug', controller.showClaim);
   router.get('/speakers/:slug', controller.showSpeaker);
   router.get('/topics/:slug', controller.showTopic);

@@ -176,35 +176,43 @@ export interface VerdictTotal {
   count: number;
 }
 
-/** Totals per verdict over a set of claims, in scale order, unrated last. */
-export function verdictTotals(claims: Pick<Claim, 'verdict'>[]): VerdictTotal[] {
-  const counts = new Map<VerdictKey | 'none', number>();
-  for (const claim of claims) {
-    const key = claim.verdict?.rating ?? 'none';
-    counts.set(key, (counts.get(key) ?? 0) + 1);
-  }
-  return [...VERDICT_KEYS, 'none' as const].filter((key) => counts.has(key)).map((key) => ({ key, count: counts.get(key) ?? 0 }));
+/** Totals per verdict over every published claim matching `match`, in scale order, unrated last. */
+async function verdictTotals(match: FilterQuery<Claim>): Promise<{ totals: VerdictTotal[]; total: number }> {
+  const rows = await ClaimModel.aggregate<{ _id: VerdictKey | null; count: number }>([
+    { $match: { status: 'published', ...match } },
+    { $group: { _id: '$verdict.rating', count: { $sum: 1 } } },
+  ]);
+  const counts = new Map<VerdictKey | 'none', number>(rows.map((r) => [r._id ?? 'none', r.count]));
+  const totals = [...VERDICT_KEYS, 'none' as const].filter((key) => counts.has(key)).map((key) => ({ key, count: counts.get(key) ?? 0 }));
+  return { totals, total: rows.reduce((sum, r) => sum + r.count, 0) };
 }
 
-const PROFILE_CLAIMS_LIMIT = 200;
+/** How many claims a speaker or topic page lists; the full list is /claims with that filter. */
+export const PROFILE_CLAIMS_LIMIT = 50;
 
-/** A speaker's or topic's page: who/what it is, its published claims, and totals per verdict. */
+/** A speaker's or topic's page: who/what it is, its latest published claims, and totals per verdict over all of them. */
 export async function getSpeakerPage(slug: string) {
   const speaker = await SpeakerModel.findOne({ slug }, SPEAKER_FIELDS).lean<SpeakerRef>();
   if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${slug}"` });
-  const claims = await populateRefs(
-    ClaimModel.find({ status: 'published', speaker: speaker._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
-  );
-  return { speaker, claims, totals: verdictTotals(claims) };
+  const [claims, { totals, total }] = await Promise.all([
+    populateRefs(
+      ClaimModel.find({ status: 'published', speaker: speaker._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
+    ),
+    verdictTotals({ speaker: speaker._id }),
+  ]);
+  return { speaker, claims, totals, total };
 }
 
 export async function getTopicPage(slug: string) {
   const topic = await TopicModel.findOne({ slug }, TOPIC_FIELDS).lean<TopicRef>();
   if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${slug}"` });
-  const claims = await populateRefs(
-    ClaimModel.find({ status: 'published', topics: topic._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
-  );
-  return { topic, claims, totals: verdictTotals(claims) };
+  const [claims, { totals, total }] = await Promise.all([
+    populateRefs(
+      ClaimModel.find({ status: 'published', topics: topic._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
+    ),
+    verdictTotals({ topics: topic._id }),
+  ]);
+  return { topic, claims, totals, total };
 }
 
 /** Every topic and speaker with published claims, for the filter menus. */

@@ -61,6 +61,7 @@ export const en: Record<MessageKey, string> = {
   'claims.title': "Claims",
   'claims.count.one': "{count} claim",
   'claims.count.other': "{count} claims",
+  'claims.invalid_param': "The parameter “{name}” does not accept “{value}”. Pick a value in the form below (for “page”, a whole number from 1).",
   'claims.none': "No claim matches these filters.",
   'claims.filter.topic': "Topic",
   'claims.filter.speaker': "Speaker",

@@ -60,6 +60,7 @@ export const fr = {
   'claims.title': "Déclarations",
   'claims.count.one': "{count} déclaration",
   'claims.count.other': "{count} déclarations",
+  'claims.invalid_param': "Le paramètre « {name} » n’accepte pas la valeur « {value} ». Choisissez une valeur dans le formulaire ci-dessous (pour « page », un nombre entier à partir de 1).",
   'claims.none': "Aucune déclaration ne correspond à ces critères.",
   'claims.filter.topic': "Thème",
   'claims.filter.speaker': "Auteur",

@@ -126,11 +126,22 @@ describe('/claims', () => {
     ['topic[$ne]=x', 'topic[$ne]'],
     ['topic=a&topic=b', 'topic'],
     ['speaker=%00', 'speaker'],
-  ])('when the query string is %s, then the answer is a clear 400, never a 500', async (qs, param) => {
+  ])('when the query string is %s, then the answer is a clear 400 naming the parameter, never a 500', async (qs, param) => {
     const res = await request(seeded.app).get(`/claims?${qs}`);
     expect(res.status).toBe(400);
-    expect(res.text).toContain('Requête invalide');
-    expect(pageText(res.text)).toContain(`Paramètre refusé : ${param}`);
+    const text = pageText(res.text);
+    expect(text).toContain('Requête invalide');
+    expect(text).toContain(`Le paramètre « ${param} » n’accepte pas la valeur`);
+    // The filter form is there to correct it.
+    expect(res.text).toContain('<form class="filters"');
+  });
+
+  it('when one filter is bad, then the page keeps the reader’s other choices selected', async () => {
+    const res = await request(seeded.app).get('/claims?topic=pass-sanitaire&state=measured&sort=random');
+    expect(res.status).toBe(400);
+    expect(res.text).toContain('<option value="pass-sanitaire" selected>');
+    expect(res.text).toContain('<option value="measured" selected>');
+    expect(pageText(res.text)).toContain('Le paramètre « sort » n’accepte pas la valeur « random »');
   });
 
   it('when the query has an unknown harmless key (utm_source), then it is ignored', async () => {

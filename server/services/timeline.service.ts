@@ -23,14 +23,15 @@ export interface TimelineEntry<T extends TimelineEntryInput> {
 }
 
 /**
- * On the same instant, the order follows the story: what was said, what was measured, what
- * was said next, what happened, then the newsroom's verdict and any correction of it.
+ * On the same instant, the order follows the story: what was said, what happened, what was
+ * measured, how others responded (a reaction follows the event that prompted it), then the
+ * newsroom's verdict and any correction of it.
  */
 const KIND_ORDER: Readonly<Record<TimelineEntryKind, number>> = {
   'statement-original': 0,
-  measurement: 1,
-  statement: 2,
-  event: 3,
+  event: 1,
+  measurement: 2,
+  statement: 3,
   verdict: 4,
   correction: 5,
 };

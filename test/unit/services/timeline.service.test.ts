@@ -16,7 +16,7 @@ function entry(id: string, kind: TimelineEntryKind, at: Date, precision: Timelin
   return { id, kind, at, precision, label: `${kind} ${id}` };
 }
 
-const KINDS: TimelineEntryKind[] = ['statement-original', 'measurement', 'statement', 'event', 'verdict', 'correction'];
+const KINDS: TimelineEntryKind[] = ['statement-original', 'event', 'measurement', 'statement', 'verdict', 'correction'];
 
 describe('buildTimeline', () => {
   const announcedAt = paris('2021-12-20T12:00');

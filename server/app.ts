@@ -1,11 +1,17 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import type { Store } from 'express-session';
 import type { Config } from './config';
 import type { Logger } from './logger';
+import { loadCurrentUser } from './middleware/auth';
+import { csrfProtection } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
 import { notFound } from './middleware/not-found';
+import type { LoginRateLimitOptions } from './middleware/rate-limit';
 import { requestLogger } from './middleware/request-logger';
+import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
+import { accountRouter } from './routes/account.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
 import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
@@ -17,12 +23,29 @@ export interface AppDeps {
   database: HealthDeps;
   /** What "now" is for deadlines and relative dates; tests pin it. */
   clock?: () => Date;
+  /** Where sessions live; default: MongoDB through Mongoose's connection (made on first use). */
+  makeSessionStore?: () => Store;
+  /** Login attempts allowed before a 429; tests lower them. */
+  loginRateLimit?: LoginRateLimitOptions;
 }
+
+/**
+ * The only paths with sessions, a body parser and CSRF checks. Everything else (the public
+ * site) sets no cookie, so caches can keep it.
+ */
+export const SESSION_PATHS = ['/login', '/logout', '/editor', '/admin'];
 
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** Builds the Express app. Never listens and never connects: index.ts and the tests do that. */
-export function createApp({ config, logger, database, clock = () => new Date() }: AppDeps): Express {
+export function createApp({
+  config,
+  logger,
+  database,
+  clock = () => new Date(),
+  makeSessionStore = createMongoSessionStore,
+  loginRateLimit,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -66,6 +89,19 @@ export function createApp({ config, logger, database, clock = () => new Date() }
   );
 
   app.use(healthRouter(database));
+  app.use(
+    SESSION_PATHS,
+    (_req, res, next) => {
+      // Signed-in pages are per person: never stored by a browser or a shared cache.
+      res.set('Cache-Control', 'no-store');
+      next();
+    },
+    express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
+    sessionMiddleware(config, makeSessionStore),
+    csrfProtection,
+    loadCurrentUser,
+  );
+  app.use(accountRouter(config, clock, loginRateLimit ? { loginRateLimit } : {}));
   app.use(publicRouter(config, clock));
 
   app.use(notFound);

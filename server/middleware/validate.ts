@@ -34,3 +34,26 @@ export function validateQuery<S extends z.ZodType>(schema: S): RequestHandler {
 export function validatedQuery<S extends z.ZodType>(res: Response, _schema: S): z.infer<S> {
   return res.locals.query as z.infer<S>;
 }
+
+/**
+ * Validates a form body with `schema` and leaves the parsed value in `res.locals.body`
+ * (read through `validatedBody`). A refusal is a VALIDATION error whose details map each
+ * field to its message key; the route's own error handler re-renders the form with them.
+ */
+export function validateBody<S extends z.ZodType>(schema: S): RequestHandler {
+  return (req, res, next) => {
+    const parsed = schema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const details: Record<string, string> = {};
+      for (const issue of parsed.error.issues) details[String(issue.path[0] ?? 'form')] ??= issue.message;
+      next(new AppError({ code: 'VALIDATION', message: `Invalid form: ${Object.keys(details).join(', ')}`, details }));
+      return;
+    }
+    res.locals.body = parsed.data;
+    next();
+  };
+}
+
+export function validatedBody<S extends z.ZodType>(res: Response, _schema: S): z.infer<S> {
+  return res.locals.body as z.infer<S>;
+}

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import mongoose from 'mongoose';
-import { createApp } from '../../server/app';
+import { createApp, type AppDeps } from '../../server/app';
 import { SEED_DATA } from '../../seed/data/seed-data';
 import { loadSeed } from '../../seed/load-seed';
 import { silentLogger, testConfig } from './app';
@@ -16,7 +16,7 @@ export interface SeededApp {
 }
 
 /** Mongoose on a database of this file's own, the seed loaded, and the app with a pinned clock. */
-export async function startSeededApp(): Promise<SeededApp> {
+export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginRateLimit'>> = {}): Promise<SeededApp> {
   const db = await withDatabase();
   await mongoose.connect(db.uri, { dbName: db.dbName });
   await mongoose.connection.syncIndexes();
@@ -27,6 +27,7 @@ export async function startSeededApp(): Promise<SeededApp> {
     logger: silentLogger,
     database: { pingDatabase: async () => (await mongoose.connection.db!.admin().ping()).ok === 1 },
     clock: () => TEST_NOW,
+    ...deps,
   });
   return {
     app,

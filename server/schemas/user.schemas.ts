@@ -1,0 +1,28 @@
+import { z } from 'zod';
+import { USER_ROLES } from '../../models/user.model';
+
+/** Messages are i18n keys: the form shows them in the site's language. */
+const text = (max: number, required: string) =>
+  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string(required).min(1, required).max(max, 'form.too_long'));
+
+// The password is checked for length and commonness by the users service, once, for the
+// form and the command line alike; here it only has to be a string.
+const password = z.string('password.required').min(1, 'password.required').max(1024, 'password.too-long');
+
+export const loginSchema = z.object({
+  email: text(254, 'login.email.required'),
+  password,
+  next: z.string().optional(),
+});
+export type LoginForm = z.infer<typeof loginSchema>;
+
+export const createUserSchema = z.object({
+  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('user.email.invalid').max(254, 'form.too_long')),
+  name: text(200, 'user.name.required'),
+  role: z.enum(USER_ROLES, 'user.role.invalid'),
+  password,
+});
+export type CreateUserForm = z.infer<typeof createUserSchema>;
+
+export const resetPasswordSchema = z.object({ password });
+export type ResetPasswordForm = z.infer<typeof resetPasswordSchema>;

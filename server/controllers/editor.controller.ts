@@ -10,7 +10,8 @@ export function editorController(config: Pick<Config, 'locale' | 'timeZone'>, cl
       const dashboard = await getEditorDashboard();
       res.render('pages/editor/dashboard', {
         pageTitle: ctx.t('editor.dashboard.title'),
-        drafts: dashboard.drafts.map((d) => ({ slug: d.slug, title: d.title, updated: presentDate(ctx, d.updatedAt, 'instant') })),
+        drafts: dashboard.drafts.map((d) => ({ id: String(d._id), slug: d.slug, title: d.title, updated: presentDate(ctx, d.updatedAt, 'instant') })),
+        published: dashboard.published.map((d) => ({ id: String(d._id), slug: d.slug, title: d.title })),
         publishedCount: dashboard.publishedCount,
       });
     },

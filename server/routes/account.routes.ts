@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { adminUsersController } from '../controllers/admin-users.controller';
 import { authController } from '../controllers/auth.controller';
 import { editorController } from '../controllers/editor.controller';
+import { editorClaimsController } from '../controllers/editor-claims.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken } from '../middleware/csrf';
 import { loginRateLimiters, type LoginRateLimitOptions } from '../middleware/rate-limit';
@@ -26,6 +27,7 @@ export function accountRouter(
   const auth = authController(config);
   const editor = editorController(config, clock);
   const users = adminUsersController(config, clock);
+  const claims = editorClaimsController(config, clock);
 
   router.get('/login', exposeCsrfToken, auth.showLogin);
   router.post('/login', exposeCsrfToken, ...loginRateLimiters(options.loginRateLimit), validateBody(loginSchema), auth.login, auth.rejectedLogin);
@@ -33,6 +35,12 @@ export function accountRouter(
 
   router.use('/editor', requireRole('editor'), exposeCsrfToken);
   router.get('/editor', editor.dashboard);
+  router.get('/editor/claims/new', claims.newClaim);
+  router.post('/editor/claims/new', validateBody(claims.claimSchema), claims.createClaim, claims.rejectedClaim);
+  router.post('/editor/claims/:id/publish', claims.publish);
+  router.post('/editor/claims/:id/unpublish', claims.unpublish);
+  router.get('/editor/claims/:id/measurements/new', claims.newMeasurement);
+  router.post('/editor/claims/:id/measurements/new', validateBody(claims.measurementSchema), claims.createMeasurement, claims.rejectedMeasurement);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken);
   router.get('/admin/users', users.list);

@@ -23,6 +23,9 @@ const claimSchema = new Schema(
 claimSchema.index({ title: 'text', body: 'text' }, { weights: { title: 3, body: 1 } });
 
 beforeAll(async () => {
+  // These tests check the database server, including raw operators like $text that the
+  // app's sanitizeFilter policy (set globally for every test) would refuse before sending.
+  mongoose.set('sanitizeFilter', false);
   testDb = await withDatabase();
   conn = await mongoose.createConnection(testDb.uri, { dbName: testDb.dbName }).asPromise();
   conn.model('Speaker', speakerSchema);
@@ -34,6 +37,7 @@ afterAll(async () => {
   await conn.dropDatabase();
   await conn.close();
   await testDb.close();
+  mongoose.set('sanitizeFilter', true);
 });
 
 const Speaker = () => conn.model('Speaker');

@@ -1,3 +1,4 @@
+import { trusted } from 'mongoose';
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
 import { MeasurementModel } from '../../../models/measurement.model';
@@ -111,7 +112,7 @@ describe('/claims', () => {
       const beyond = await request(seeded.app).get('/claims?page=9').expect(200);
       expect(slugsOf(beyond.text)).toEqual([]);
     } finally {
-      await ClaimModel.deleteMany({ slug: { $regex: '^test-claim-' } });
+      await ClaimModel.deleteMany({ slug: trusted({ $regex: '^test-claim-' }) });
     }
   });
 

@@ -130,7 +130,7 @@ describe('the claim page', () => {
       expect(before).toBeGreaterThan(0);
       expect(after).toBe(before);
     } finally {
-      await MeasurementModel.deleteMany({ _id: { $in: inserted.map((m) => m._id) } });
+      await MeasurementModel.deleteMany({ _id: mongoose.trusted({ $in: inserted.map((m) => m._id) }) });
     }
   });
 });

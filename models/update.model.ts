@@ -1,4 +1,3 @@
-import { DATE_PRECISIONS } from './source.schema';
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
 
 export const UPDATE_KINDS = ['claim-published', 'measurement-added', 'statement-added', 'event-added', 'verdict-changed', 'correction'] as const;
@@ -13,8 +12,6 @@ const updateSchema = new Schema(
     claim: { type: Schema.Types.ObjectId, ref: 'Claim', required: true },
     kind: { type: String, enum: UPDATE_KINDS, required: true },
     at: { type: Date, required: true, immutable: true },
-    /** How precisely `at` is known: a seeded fact dated only to the month is shown as the month. */
-    atPrecision: { type: String, enum: DATE_PRECISIONS, required: true, default: 'instant', immutable: true },
     /** The measurement, event or correction this update is about, when there is one. */
     subject: { type: Schema.Types.ObjectId },
     /** A one-line summary, frozen at the time of the update. */

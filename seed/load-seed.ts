@@ -82,7 +82,7 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
     sources: seed.sources.map((s) => toSource(s, tz)),
   });
   // Écart publishes the claim now: the feed must not claim it was published in 2021.
-  await publishClaim(claimId, ctx.now, 'instant', said.at);
+  await publishClaim(claimId, ctx.now, said.at);
   for (const m of seed.measurements) {
     const asOf = parseSeedDate(m.asOf, tz);
     await addMeasurement(

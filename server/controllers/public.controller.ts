@@ -25,6 +25,20 @@ interface FilterValues {
   sort?: string;
 }
 
+/** What a speaker's or topic's page shows of its claims; `fullListHref` when they don't all fit. */
+function profileView(
+  ctx: ReturnType<typeof createPresentContext>,
+  { claims, totals, total }: Omit<Awaited<ReturnType<typeof getTopicPage>>, 'topic'>,
+  fullListHref: string,
+) {
+  return {
+    claims: claims.map((c) => presentClaimCard(ctx, c)),
+    totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
+    countText: ctx.tp('claims.count', total),
+    moreHref: total > claims.length ? fullListHref : null,
+  };
+}
+
 /** The filter form's menus, with the reader's current choices selected. */
 function filterMenus(
   ctx: ReturnType<typeof createPresentContext>,
@@ -65,7 +79,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
           summary: u.summary,
-          date: presentDate(ctx, u.at, u.atPrecision === 'instant' ? 'day' : u.atPrecision),
+          date: presentDate(ctx, u.at, 'day'),
           claim: { slug: u.claim.slug, title: u.claim.title },
         })),
         widestGaps: home.widestGaps.map((c) => presentClaimCard(ctx, c)),
@@ -166,28 +180,14 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
-      const { speaker, claims, totals, total } = await getSpeakerPage(req.params.slug);
-      res.render('pages/speakers/show', {
-        pageTitle: speaker.name,
-        speaker,
-        claims: claims.map((c) => presentClaimCard(ctx, c)),
-        totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
-        countText: ctx.tp('claims.count', total),
-        moreHref: total > claims.length ? `/claims?speaker=${speaker.slug}` : null,
-      });
+      const { speaker, ...page } = await getSpeakerPage(req.params.slug);
+      res.render('pages/speakers/show', { pageTitle: speaker.name, speaker, ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`) });
     },
 
     showTopic: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
-      const { topic, claims, totals, total } = await getTopicPage(req.params.slug);
-      res.render('pages/topics/show', {
-        pageTitle: topic.name,
-        topic,
-        claims: claims.map((c) => presentClaimCard(ctx, c)),
-        totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
-        countText: ctx.tp('claims.count', total),
-        moreHref: total > claims.length ? `/claims?topic=${topic.slug}` : null,
-      });
+      const { topic, ...page } = await getTopicPage(req.params.slug);
+      res.render('pages/topics/show', { pageTitle: topic.name, topic, ...profileView(ctx, page, `/claims?topic=${topic.slug}`) });
     },
   };
 }

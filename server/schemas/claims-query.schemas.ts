@@ -32,5 +32,3 @@ export const claimListQuerySchema = z.object({
 });
 
 export type ClaimListQuery = z.infer<typeof claimListQuerySchema>;
-
-export const pageOnlyQuerySchema = claimListQuerySchema.pick({ page: true });

@@ -1,7 +1,7 @@
 import { trusted, Types } from 'mongoose';
 import { ClaimModel, type Claim } from '../../models/claim.model';
 import { MeasurementModel, type Measurement } from '../../models/measurement.model';
-import type { DatePrecision, Source } from '../../models/source.schema';
+import type { Source } from '../../models/source.schema';
 import { SpeakerModel, type Speaker } from '../../models/speaker.model';
 import { TimelineEventModel, type TimelineEvent } from '../../models/timeline-event.model';
 import { TopicModel, type Topic } from '../../models/topic.model';
@@ -50,12 +50,12 @@ async function requireClaim(claimId: Types.ObjectId) {
  * Publishes the claim at `at` (Écart's own time). `developedAt` is the date of the latest
  * development, used to order claims; it defaults to the publication time.
  */
-export async function publishClaim(claimId: Types.ObjectId, at: Date, atPrecision: DatePrecision = 'instant', developedAt: Date = at): Promise<void> {
+export async function publishClaim(claimId: Types.ObjectId, at: Date, developedAt: Date = at): Promise<void> {
   const claim = await requireClaim(claimId);
   if (claim.status !== 'published') {
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published', publishedAt: at } });
   }
-  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, atPrecision, summary: claim.title });
+  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, summary: claim.title });
   await bumpLastUpdate(claimId, developedAt);
 }
 

@@ -190,29 +190,25 @@ async function verdictTotals(match: FilterQuery<Claim>): Promise<{ totals: Verdi
 /** How many claims a speaker or topic page lists; the full list is /claims with that filter. */
 export const PROFILE_CLAIMS_LIMIT = 50;
 
-/** A speaker's or topic's page: who/what it is, its latest published claims, and totals per verdict over all of them. */
+/** The latest published claims matching `match` (a speaker or a topic), with totals per verdict over all of them. */
+async function profileClaims(match: FilterQuery<Claim>) {
+  const [claims, { totals, total }] = await Promise.all([
+    populateRefs(ClaimModel.find({ status: 'published', ...match }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT)),
+    verdictTotals(match),
+  ]);
+  return { claims, totals, total };
+}
+
 export async function getSpeakerPage(slug: string) {
   const speaker = await SpeakerModel.findOne({ slug }, SPEAKER_FIELDS).lean<SpeakerRef>();
   if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${slug}"` });
-  const [claims, { totals, total }] = await Promise.all([
-    populateRefs(
-      ClaimModel.find({ status: 'published', speaker: speaker._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
-    ),
-    verdictTotals({ speaker: speaker._id }),
-  ]);
-  return { speaker, claims, totals, total };
+  return { speaker, ...(await profileClaims({ speaker: speaker._id })) };
 }
 
 export async function getTopicPage(slug: string) {
   const topic = await TopicModel.findOne({ slug }, TOPIC_FIELDS).lean<TopicRef>();
   if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${slug}"` });
-  const [claims, { totals, total }] = await Promise.all([
-    populateRefs(
-      ClaimModel.find({ status: 'published', topics: topic._id }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT),
-    ),
-    verdictTotals({ topics: topic._id }),
-  ]);
-  return { topic, claims, totals, total };
+  return { topic, ...(await profileClaims({ topics: topic._id })) };
 }
 
 /** Every topic and speaker with published claims, for the filter menus. */

@@ -1,5 +1,4 @@
 import type { Types } from 'mongoose';
-import type { DatePrecision } from '../../models/source.schema';
 import { UpdateModel, type UpdateKind } from '../../models/update.model';
 
 /**
@@ -11,12 +10,11 @@ export async function recordUpdate(input: {
   kind: UpdateKind;
   subject: Types.ObjectId;
   at: Date;
-  atPrecision?: DatePrecision;
   summary: string;
 }): Promise<void> {
   await UpdateModel.updateOne(
     { claim: input.claim, kind: input.kind, subject: input.subject },
-    { $setOnInsert: { at: input.at, atPrecision: input.atPrecision ?? 'instant', summary: input.summary, createdAt: new Date() } },
+    { $setOnInsert: { at: input.at, summary: input.summary, createdAt: new Date() } },
     { upsert: true },
   );
 }

@@ -4,7 +4,9 @@ import { VERDICT_KEYS } from './verdict-scale';
 
 export const CLAIM_KINDS = ['count', 'money', 'percentage', 'deadline', 'qualitative'] as const;
 export type ClaimKind = (typeof CLAIM_KINDS)[number];
-export const CLAIM_STATUSES = ['draft', 'published'] as const;
+/** `deleted` is a soft delete, by an admin: off the public site, kept with its history. */
+export const CLAIM_STATUSES = ['draft', 'published', 'deleted'] as const;
+export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const CLAIM_TITLE_MAX = 75;
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -92,6 +94,7 @@ const claimSchema = new Schema(
     topics: { type: [{ type: Schema.Types.ObjectId, ref: 'Topic' }], default: [] },
     status: { type: String, enum: CLAIM_STATUSES, required: true, default: 'draft' },
     publishedAt: { type: Date },
+    deletedAt: { type: Date },
     announced: { type: announcedSchema, required: true },
     verdict: { type: verdictSchema },
     /** Where the claim itself is reported. */

@@ -24,7 +24,8 @@ const measurementSchema = new Schema(
     source: { type: sourceSchema, required: true },
     methodNotes: { type: String, trim: true, maxlength: 5000 },
   },
-  { timestamps: true },
+  // Two editors fixing the same measurement: the second save is refused, never silently applied.
+  { timestamps: true, optimisticConcurrency: true },
 );
 
 measurementSchema.pre('validate', function checkValue() {

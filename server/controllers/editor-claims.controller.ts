@@ -1,138 +1,252 @@
 import type { NextFunction, Request, Response } from 'express';
+import type { Types } from 'mongoose';
+import { CLAIM_KINDS } from '../../models/claim.model';
 import type { Config } from '../config';
-import { isAppError } from '../errors';
-import { isMessageKey, type Translate } from '../i18n';
+import { AppError } from '../errors';
+import { currentUser } from '../middleware/auth';
 import { validatedBody } from '../middleware/validate';
-import { createPresentContext } from '../presenters/present-context';
-import { claimFormSchema, measurementFormSchema } from '../schemas/claim-form.schemas';
+import { formatFigure, presentClaimPage } from '../presenters/claim.presenter';
+import { presentRevision } from '../presenters/history.presenter';
+import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
+import { claimEditFormSchema, claimFormSchema } from '../schemas/claim-form.schemas';
 import {
-  addMeasurementFromForm,
   createDraftClaim,
   findClaimForEditor,
   listClaimFormChoices,
   parseClaimId,
   publishClaimNow,
+  softDeleteClaim,
   unpublishClaim,
+  updateClaimFromForm,
 } from '../services/claim-forms.service';
-import { CLAIM_KINDS } from '../../models/claim.model';
+import { getClaimForPreview } from '../services/claims-query.service';
+import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
+import { listClaimHistory, namesInRevisions, revisionsSince, type Actor } from '../services/revisions.service';
+import { listClaimMeasurements } from '../services/measurement-forms.service';
+import { fieldMessages, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
-const DASHBOARD_PATH = '/editor';
+const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
 
-type Values = Record<string, string | string[] | undefined>;
+export const claimHubPath = (id: string | Types.ObjectId) => `/editor/claims/${String(id)}`;
 
-const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
-const MEASUREMENT_FIELDS = ['value', 'delivered', 'asOf', 'definition', 'unit', 'sameQuantity', 'methodNotes', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
-
-function fieldMessages(t: Translate, details: Record<string, string> | undefined): Record<string, string> {
-  const messages: Record<string, string> = {};
-  for (const [field, key] of Object.entries(details ?? {})) messages[field] = t(isMessageKey(key) ? key : 'form.invalid');
-  return messages;
+export function actorOf(res: Response): Actor {
+  const user = currentUser(res);
+  // requireRole runs first on every editor route; reaching here signed out is a wiring bug.
+  if (!user) throw new AppError({ code: 'UNAUTHORIZED', message: 'No signed-in user' });
+  return { id: user.id, name: user.name };
 }
 
-/** What the editor typed, as typed, so a refused form gives it all back. */
-function typedValues(req: Request, fields: readonly string[]): Values {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const values: Values = {};
-  for (const name of fields) {
-    const value = body[name];
-    if (typeof value === 'string') values[name] = value.slice(0, 5000);
+/** What changed on an entity since the version a stale form was based on, ready to show. */
+export async function presentConflict(ctx: PresentContext, entityId: Types.ObjectId, formVersion: string | string[] | undefined) {
+  const since = typeof formVersion === 'string' && /^\d{1,9}$/.test(formVersion) ? Number(formVersion) : -1;
+  const revisions = await revisionsSince(entityId, since);
+  const names = await namesInRevisions(revisions);
+  return { revisions: revisions.map((r) => presentRevision(ctx, r, names)) };
+}
+
+/**
+ * Renders a refused save: 422 with a message per field, or 409 with what changed meanwhile
+ * and the current version (saving again is then a deliberate choice). Everything typed is kept.
+ */
+export async function renderRefusal(
+  err: unknown,
+  req: Request,
+  res: Response,
+  next: NextFunction,
+  options: { ctx: PresentContext; fields: readonly string[]; entityId?: Types.ObjectId; render: (values: Values, extra: { errors?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> }) => Promise<void> },
+): Promise<void> {
+  const values = typedValues(req, options.fields);
+  if (isFormRefusal(err)) {
+    res.status(422);
+    await options.render(values, { errors: fieldMessages(options.ctx.t, err.details) });
+    return;
   }
-  const topics = body.topics;
-  values.topics = Array.isArray(topics) ? topics.filter((v): v is string => typeof v === 'string') : typeof topics === 'string' ? [topics] : [];
-  return values;
+  if (isStaleSave(err) && options.entityId) {
+    const conflict = await presentConflict(options.ctx, options.entityId, values.version);
+    res.status(409);
+    await options.render({ ...values, version: err.details.version }, { conflict });
+    return;
+  }
+  next(err);
 }
 
-function isFormRefusal(err: unknown): err is { details: Record<string, string> } {
-  return isAppError(err) && err.code === 'VALIDATION' && err.details !== undefined;
+/** The stored claim as the edit form shows it: dates and numbers as the newsroom types them. */
+function claimValues(claim: Awaited<ReturnType<typeof findClaimForEditor>>, timeZone: string): Values {
+  const source = claim.sources[0];
+  const { announced } = claim;
+  return {
+    title: claim.title,
+    statement: claim.statement,
+    statementVerbatim: claim.statementVerbatim ? 'on' : undefined,
+    speaker: String(claim.speaker),
+    speakerRole: claim.speakerRole ?? '',
+    saidAt: formatNewsroomDate(claim.saidAt, claim.saidAtPrecision, timeZone),
+    appearance: claim.appearance ?? '',
+    topics: claim.topics.map(String),
+    kind: announced.kind,
+    value: typeof announced.value === 'number' ? formatNewsroomNumber(announced.value) : '',
+    unit: announced.unit ?? '',
+    currency: announced.currency ?? '',
+    dueAt: announced.dueAt ? formatNewsroomDate(announced.dueAt, announced.duePrecision ?? 'day', timeZone) : '',
+    definition: announced.definition,
+    sourceOutlet: source?.outlet ?? '',
+    sourceTitle: source?.title ?? '',
+    sourceUrl: source?.url ?? '',
+    sourcePublishedAt: source?.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone) : '',
+    version: String(claim.__v ?? 0),
+  };
 }
 
 export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
   const claimSchema = claimFormSchema(config.timeZone);
-  const measurementSchema = measurementFormSchema(config.timeZone);
+  const claimEditSchema = claimEditFormSchema(config.timeZone);
+  const context = () => createPresentContext(config, clock());
+  const editing = () => ({ now: clock(), timeZone: config.timeZone });
 
-  const renderClaimForm = async (res: Response, values: Values, errors?: Record<string, string>) => {
-    const ctx = createPresentContext(config, clock());
+  const renderClaimForm = async (
+    res: Response,
+    values: Values,
+    options: { fresh?: boolean; claim?: { id: string; title: string; published: boolean }; errors?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> },
+  ) => {
+    const ctx = context();
     const choices = await listClaimFormChoices();
     const topics = new Set(Array.isArray(values.topics) ? values.topics : []);
+    const { claim, errors } = options;
     res.render('pages/editor/claim-form', {
-      pageTitle: ctx.t('editor.claim.new.title'),
+      pageTitle: ctx.t(claim ? 'editor.claim.edit.title' : 'editor.claim.new.title'),
+      heading: claim ? ctx.t('editor.claim.edit.title') : ctx.t('editor.claim.new.title'),
+      formAction: claim ? `${claimHubPath(claim.id)}/edit` : '/editor/claims/new',
+      submitLabel: ctx.t(claim ? 'editor.claim.save' : 'editor.claim.submit'),
+      claim,
+      edit: claim !== undefined,
+      // Also when the claim was unpublished while the form was open: the note typed is kept.
+      showCorrection: claim?.published === true || Boolean(values.correction ?? values.correctionNote),
+      correctionChecked: values.correction !== undefined,
       values,
-      verbatimChecked: values.statementVerbatim !== undefined || errors === undefined,
+      verbatimChecked: values.statementVerbatim !== undefined || options.fresh === true,
       speakers: choices.speakers.map((s) => ({ ...s, selected: s.id === values.speaker })),
       topics: choices.topics.map((t) => ({ ...t, selected: topics.has(t.id) })),
       kinds: CLAIM_KINDS.map((k) => ({ value: k, label: ctx.t(`kind.${k}`), selected: k === (values.kind ?? 'count') })),
       errors,
       hasErrors: errors !== undefined && Object.keys(errors).length > 0,
+      conflict: options.conflict,
     });
   };
 
-  const renderMeasurementForm = async (res: Response, id: string, values: Values, errors?: Record<string, string>) => {
-    const ctx = createPresentContext(config, clock());
+  const editedClaim = async (id: string) => {
     const claim = await findClaimForEditor(parseClaimId(id));
-    res.render('pages/editor/measurement-form', {
-      pageTitle: ctx.t('editor.measurement.new.title'),
-      claim: { id, title: claim.title, deadline: claim.announced.kind === 'deadline' },
-      values,
-      sameQuantityChecked: values.sameQuantity !== undefined || errors === undefined,
-      deliveredYes: values.delivered === 'yes',
-      deliveredNo: values.delivered === 'no',
-      errors,
-      hasErrors: errors !== undefined && Object.keys(errors).length > 0,
-    });
+    return { claim, summary: { id: String(claim._id), title: claim.title, published: claim.status === 'published' } };
   };
 
   return {
     claimSchema,
-    measurementSchema,
+    claimEditSchema,
 
     newClaim: async (_req: Request, res: Response) => {
-      await renderClaimForm(res, {});
+      await renderClaimForm(res, {}, { fresh: true });
     },
 
     createClaim: async (req: Request, res: Response) => {
-      const created = await createDraftClaim(validatedBody(res, claimSchema));
+      const created = await createDraftClaim(validatedBody(res, claimSchema), actorOf(res), clock());
       req.log.info({ claimId: String(created.id), slug: created.slug }, 'claim created');
-      res.redirect(303, DASHBOARD_PATH);
+      res.redirect(303, claimHubPath(created.id));
     },
 
     /** A refused claim: the form again, 422, a message per field, everything typed kept. */
     rejectedClaim: async (err: unknown, req: Request, res: Response, next: NextFunction) => {
-      if (!isFormRefusal(err)) {
-        next(err);
-        return;
-      }
-      res.status(422);
-      await renderClaimForm(res, typedValues(req, CLAIM_FIELDS), fieldMessages(createPresentContext(config, clock()).t, err.details));
+      await renderRefusal(err, req, res, next, { ctx: context(), fields: CLAIM_FIELDS, render: (values, extra) => renderClaimForm(res, values, extra) });
+    },
+
+    /** The claim's working page: its state, its measurements and everything that can be done to it. */
+    hub: async (req: Request<{ id: string }>, res: Response) => {
+      const ctx = context();
+      const claim = await findClaimForEditor(parseClaimId(req.params.id));
+      const measurements = (await listClaimMeasurements(claim._id)).map((m) => ({
+        id: String(m._id),
+        figure:
+          typeof m.value === 'number'
+            ? formatFigure(ctx, claim.announced, m.value, m.unit)
+            : ctx.t(m.delivered === true ? 'claim.measurement.delivered' : 'claim.measurement.not_delivered'),
+        asOf: presentDate(ctx, m.asOf, m.asOfPrecision),
+        definition: m.definition,
+        proxy: !m.sameQuantity,
+      }));
+      res.render('pages/editor/claim', {
+        pageTitle: claim.title,
+        claim: {
+          id: String(claim._id),
+          slug: claim.slug,
+          title: claim.title,
+          statement: claim.statement,
+          statusText: ctx.t('editor.hub.status', { status: ctx.t(`status.${claim.status}`) }),
+          published: claim.status === 'published',
+          verdict: claim.verdict ? ctx.t('editor.verdict.current', { label: ctx.t(`verdict.${claim.verdict.rating}`), date: presentDate(ctx, claim.verdict.setAt, 'day')?.text ?? '—' }) : null,
+          corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
+        },
+        measurements,
+      });
+    },
+
+    editClaim: async (req: Request<{ id: string }>, res: Response) => {
+      const { claim, summary } = await editedClaim(req.params.id);
+      await renderClaimForm(res, claimValues(claim, config.timeZone), { claim: summary });
+    },
+
+    updateClaim: async (req: Request<{ id: string }>, res: Response) => {
+      const id = parseClaimId(req.params.id);
+      await updateClaimFromForm(id, validatedBody(res, claimEditSchema), actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    rejectedUpdate: async (err: unknown, req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+      const { summary } = await editedClaim(req.params.id);
+      await renderRefusal(err, req, res, next, {
+        ctx: context(),
+        fields: CLAIM_FIELDS,
+        entityId: parseClaimId(req.params.id),
+        render: (values, extra) => renderClaimForm(res, values, { ...extra, claim: summary }),
+      });
+    },
+
+    /** The public page as it would read, whatever the claim's status, marked as a preview. */
+    preview: async (req: Request<{ id: string }>, res: Response) => {
+      const ctx = context();
+      const page = await getClaimForPreview(parseClaimId(req.params.id));
+      res.render('pages/claims/show', {
+        ...presentClaimPage(ctx, page),
+        preview: { text: ctx.t('editor.preview.banner', { status: ctx.t(`status.${page.claim.status}`) }), hubPath: claimHubPath(page.claim._id) },
+      });
+    },
+
+    history: async (req: Request<{ id: string }>, res: Response) => {
+      const ctx = context();
+      const claim = await findClaimForEditor(parseClaimId(req.params.id));
+      const revisions = await listClaimHistory(claim._id);
+      const names = await namesInRevisions(revisions);
+      res.render('pages/editor/history', {
+        pageTitle: ctx.t('history.title'),
+        claim: { id: String(claim._id), title: claim.title },
+        revisions: revisions.map((r) => presentRevision(ctx, r, names)),
+      });
     },
 
     publish: async (req: Request<{ id: string }>, res: Response) => {
-      await publishClaimNow(parseClaimId(req.params.id), clock());
-      res.redirect(303, DASHBOARD_PATH);
+      const id = parseClaimId(req.params.id);
+      await publishClaimNow(id, actorOf(res), clock());
+      res.redirect(303, claimHubPath(id));
     },
 
     unpublish: async (req: Request<{ id: string }>, res: Response) => {
-      await unpublishClaim(parseClaimId(req.params.id));
-      res.redirect(303, DASHBOARD_PATH);
+      const id = parseClaimId(req.params.id);
+      await unpublishClaim(id, actorOf(res), clock());
+      res.redirect(303, claimHubPath(id));
     },
 
-    newMeasurement: async (req: Request<{ id: string }>, res: Response) => {
-      await renderMeasurementForm(res, req.params.id, {});
-    },
-
-    createMeasurement: async (req: Request<{ id: string }>, res: Response) => {
-      const form = validatedBody(res, measurementSchema);
-      const t = createPresentContext(config, clock()).t;
-      await addMeasurementFromForm(parseClaimId(req.params.id), form, t('editor.measurement.summary', { definition: form.definition }).slice(0, 500), { now: clock(), timeZone: config.timeZone });
-      res.redirect(303, DASHBOARD_PATH);
-    },
-
-    rejectedMeasurement: async (err: unknown, req: Request<{ id: string }>, res: Response, next: NextFunction) => {
-      if (!isFormRefusal(err)) {
-        next(err);
-        return;
-      }
-      res.status(422);
-      await renderMeasurementForm(res, req.params.id, typedValues(req, MEASUREMENT_FIELDS), fieldMessages(createPresentContext(config, clock()).t, err.details));
+    softDelete: async (req: Request<{ id: string }>, res: Response) => {
+      const id = parseClaimId(req.params.id);
+      await softDeleteClaim(id, actorOf(res), clock());
+      req.log.info({ claimId: String(id) }, 'claim deleted');
+      res.redirect(303, '/editor');
     },
   };
 }

@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { isAppError } from '../errors';
 import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
-import { presentClaimCard, presentGap, presentMeasurements, presentSource, presentTimeline } from '../presenters/claim.presenter';
+import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
@@ -142,40 +142,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
     showClaim: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const page = await getPublishedClaim(req.params.slug);
-      const { claim } = page;
-      res.render('pages/claims/show', {
-        pageTitle: claim.title,
-        pageDescription: claim.statement.slice(0, 200),
-        claim: {
-          title: claim.title,
-          statement: claim.statement,
-          statementVerbatim: claim.statementVerbatim,
-          language: claim.language,
-          speaker: claim.speaker,
-          speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
-          saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
-          saidOnText: ctx.t(claim.saidAtPrecision === 'month' || claim.saidAtPrecision === 'year' ? 'claim.said_in' : 'claim.said_on', {
-            date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
-          }),
-          appearance: claim.appearance ?? null,
-          topics: claim.topics,
-          kindLabel: ctx.t(`kind.${claim.announced.kind}`),
-          definition: claim.announced.definition,
-          verdict: claim.verdict
-            ? {
-                key: claim.verdict.rating,
-                label: ctx.t(`verdict.${claim.verdict.rating}`),
-                explanation: claim.verdict.explanation,
-                setOn: presentDate(ctx, claim.verdict.setAt, 'day'),
-              }
-            : null,
-          sources: claim.sources.map((s) => presentSource(ctx, s)),
-          corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
-        },
-        gap: presentGap(ctx, claim, page.measurements),
-        measurements: presentMeasurements(ctx, claim, page.measurements),
-        timeline: presentTimeline(ctx, page),
-      });
+      res.render('pages/claims/show', presentClaimPage(ctx, page));
     },
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {

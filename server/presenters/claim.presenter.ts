@@ -352,3 +352,41 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
     verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
   };
 }
+
+/** Everything a claim page shows, for the public page and the editors' preview alike. */
+export function presentClaimPage(ctx: PresentContext, page: ClaimPage) {
+  const { claim } = page;
+  return {
+    pageTitle: claim.title,
+    pageDescription: claim.statement.slice(0, 200),
+    claim: {
+      title: claim.title,
+      statement: claim.statement,
+      statementVerbatim: claim.statementVerbatim,
+      language: claim.language,
+      speaker: claim.speaker,
+      speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
+      saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
+      saidOnText: ctx.t(claim.saidAtPrecision === 'month' || claim.saidAtPrecision === 'year' ? 'claim.said_in' : 'claim.said_on', {
+        date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
+      }),
+      appearance: claim.appearance ?? null,
+      topics: claim.topics,
+      kindLabel: ctx.t(`kind.${claim.announced.kind}`),
+      definition: claim.announced.definition,
+      verdict: claim.verdict
+        ? {
+            key: claim.verdict.rating,
+            label: ctx.t(`verdict.${claim.verdict.rating}`),
+            explanation: claim.verdict.explanation,
+            setOn: presentDate(ctx, claim.verdict.setAt, 'day'),
+          }
+        : null,
+      sources: claim.sources.map((s) => presentSource(ctx, s)),
+      corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
+    },
+    gap: presentGap(ctx, claim, page.measurements),
+    measurements: presentMeasurements(ctx, claim, page.measurements),
+    timeline: presentTimeline(ctx, page),
+  };
+}

@@ -4,6 +4,7 @@ import { adminUsersController } from '../controllers/admin-users.controller';
 import { authController } from '../controllers/auth.controller';
 import { editorController } from '../controllers/editor.controller';
 import { editorClaimsController } from '../controllers/editor-claims.controller';
+import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken } from '../middleware/csrf';
 import { loginRateLimiters, type LoginRateLimitOptions } from '../middleware/rate-limit';
@@ -28,6 +29,7 @@ export function accountRouter(
   const editor = editorController(config, clock);
   const users = adminUsersController(config, clock);
   const claims = editorClaimsController(config, clock);
+  const measurements = editorMeasurementsController(config, clock);
 
   router.get('/login', exposeCsrfToken, auth.showLogin);
   router.post('/login', exposeCsrfToken, ...loginRateLimiters(options.loginRateLimit), validateBody(loginSchema), auth.login, auth.rejectedLogin);
@@ -37,10 +39,28 @@ export function accountRouter(
   router.get('/editor', editor.dashboard);
   router.get('/editor/claims/new', claims.newClaim);
   router.post('/editor/claims/new', validateBody(claims.claimSchema), claims.createClaim, claims.rejectedClaim);
+  router.get('/editor/claims/:id', claims.hub);
+  router.get('/editor/claims/:id/edit', claims.editClaim);
+  router.post('/editor/claims/:id/edit', validateBody(claims.claimEditSchema), claims.updateClaim, claims.rejectedUpdate);
+  router.get('/editor/claims/:id/preview', claims.preview);
+  router.get('/editor/claims/:id/history', claims.history);
   router.post('/editor/claims/:id/publish', claims.publish);
   router.post('/editor/claims/:id/unpublish', claims.unpublish);
-  router.get('/editor/claims/:id/measurements/new', claims.newMeasurement);
-  router.post('/editor/claims/:id/measurements/new', validateBody(claims.measurementSchema), claims.createMeasurement, claims.rejectedMeasurement);
+  router.post('/editor/claims/:id/delete', requireRole('admin'), claims.softDelete);
+  router.get('/editor/claims/:id/measurements/new', measurements.newMeasurement);
+  router.post('/editor/claims/:id/measurements/new', validateBody(measurements.measurementSchema), measurements.createMeasurement, measurements.rejectedMeasurement);
+  router.get('/editor/claims/:id/measurements/:measurementId/edit', measurements.editMeasurement);
+  router.post(
+    '/editor/claims/:id/measurements/:measurementId/edit',
+    validateBody(measurements.measurementEditSchema),
+    measurements.updateMeasurement,
+    measurements.rejectedMeasurementChange,
+  );
+  router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedMeasurementChange);
+  router.get('/editor/claims/:id/timeline/new', measurements.newTimelineEntry);
+  router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
+  router.get('/editor/claims/:id/verdict', measurements.editVerdict);
+  router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken);
   router.get('/admin/users', users.list);

@@ -3,8 +3,11 @@ import { ClaimModel } from '../../models/claim.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { AppError } from '../errors';
-import type { ClaimForm, MeasurementForm } from '../schemas/claim-form.schemas';
-import { addMeasurement, publishClaim, type EditingContext } from './claims-editing.service';
+import type { ClaimEditForm, ClaimForm, EditMeta } from '../schemas/claim-form.schemas';
+import { bumpLastUpdate, publishClaim, type EditingContext } from './claims-editing.service';
+import { refreshClaimTracking } from './claim-tracking.service';
+import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
+import { recordUpdate } from './updates.service';
 
 const SLUG_MAX = 80;
 
@@ -25,7 +28,7 @@ function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
-function sourceOf(form: Pick<ClaimForm, 'sourceOutlet' | 'sourceTitle' | 'sourceUrl' | 'sourcePublishedAt'>) {
+export function sourceOf(form: Pick<ClaimForm, 'sourceOutlet' | 'sourceTitle' | 'sourceUrl' | 'sourcePublishedAt'>) {
   return {
     outlet: form.sourceOutlet,
     title: form.sourceTitle,
@@ -40,12 +43,32 @@ export function parseClaimId(id: string): Types.ObjectId {
   return new Types.ObjectId(id);
 }
 
-/**
- * Creates the claim as a draft under a fresh slug. Inserted rather than upserted by slug
- * (saveClaimBySlug), so that a title that clashes never overwrites another claim: the unique
- * index refuses the insert and the next suffix is tried.
- */
-export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.ObjectId; slug: string }> {
+/** The claim fields the history tracks, in the form's order. */
+export const CLAIM_HISTORY_FIELDS = [
+  'title',
+  'statement',
+  'statementVerbatim',
+  'speaker',
+  'speakerRole',
+  'saidAt',
+  'saidAtPrecision',
+  'appearance',
+  'topics',
+  'announced.kind',
+  'announced.value',
+  'announced.unit',
+  'announced.currency',
+  'announced.dueAt',
+  'announced.duePrecision',
+  'announced.definition',
+  'sources.0.outlet',
+  'sources.0.title',
+  'sources.0.url',
+  'sources.0.publishedAt',
+  'status',
+] as const;
+
+async function checkReferences(form: ClaimForm): Promise<Types.ObjectId[]> {
   if (!(await SpeakerModel.exists({ _id: form.speaker }))) {
     throw new AppError({ code: 'VALIDATION', message: 'Unknown speaker', details: { speaker: 'claim.form.speaker.required' } });
   }
@@ -53,8 +76,13 @@ export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.Obj
   if ((await TopicModel.countDocuments({ _id: trusted({ $in: topics }) })) !== topics.length) {
     throw new AppError({ code: 'VALIDATION', message: 'Unknown topic', details: { topics: 'claim.form.topic.unknown' } });
   }
+  return topics.map((t) => new Types.ObjectId(t));
+}
+
+/** The claim's fields as the form sets them. Sources beyond the first (seeded ones) are kept as they are. */
+function claimFields(form: ClaimForm, topics: Types.ObjectId[]) {
   const numeric = form.kind === 'count' || form.kind === 'money' || form.kind === 'percentage';
-  const fields = {
+  return {
     title: form.title,
     statement: form.statement,
     statementVerbatim: form.statementVerbatim,
@@ -63,8 +91,7 @@ export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.Obj
     saidAt: form.saidAt.at,
     saidAtPrecision: form.saidAt.precision,
     appearance: form.appearance,
-    topics: topics.map((t) => new Types.ObjectId(t)),
-    status: 'draft' as const,
+    topics,
     announced: {
       kind: form.kind,
       value: numeric ? form.value : undefined,
@@ -74,6 +101,22 @@ export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.Obj
       duePrecision: form.kind === 'deadline' ? form.dueAt?.precision : undefined,
       definition: form.definition,
     },
+  };
+}
+
+function claimSnapshot(claim: object): Snapshot {
+  return snapshotOf(claim, CLAIM_HISTORY_FIELDS);
+}
+
+/**
+ * Creates the claim as a draft under a fresh slug. Inserted rather than upserted by slug
+ * (saveClaimBySlug), so that a title that clashes never overwrites another claim: the unique
+ * index refuses the insert and the next suffix is tried.
+ */
+export async function createDraftClaim(form: ClaimForm, actor: Actor, now: Date): Promise<{ id: Types.ObjectId; slug: string }> {
+  const fields = {
+    ...claimFields(form, await checkReferences(form)),
+    status: 'draft' as const,
     sources: [sourceOf(form)],
     tracking: { measurementCount: 0, delivered: false },
   };
@@ -85,6 +128,8 @@ export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.Obj
     if (taken.has(slug)) continue;
     try {
       const doc = await ClaimModel.create({ ...fields, slug });
+      const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
+      await recordRevision({ claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', actor, at: now, version: doc.__v, changes });
       return { id: doc._id, slug };
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -93,49 +138,87 @@ export async function createDraftClaim(form: ClaimForm): Promise<{ id: Types.Obj
   throw new AppError({ code: 'CONFLICT', message: `No free slug for "${base}"` });
 }
 
+/** A claim an editor may work on: any status but deleted. */
 export async function findClaimForEditor(claimId: Types.ObjectId) {
-  const claim = await ClaimModel.findById(claimId, { title: 1, slug: 1, status: 1, announced: 1 }).lean();
+  const claim = await ClaimModel.findOne({ _id: claimId, status: trusted({ $ne: 'deleted' }) }).lean();
   if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
   return claim;
 }
 
-export async function publishClaimNow(claimId: Types.ObjectId, now: Date): Promise<void> {
-  await findClaimForEditor(claimId);
+export function staleVersion(entity: string, current: number | undefined): AppError {
+  return new AppError({ code: 'CONFLICT', message: `The ${entity} changed since the form was opened`, details: { version: String(current ?? 0) } });
+}
+
+function isVersionError(err: unknown): boolean {
+  return err instanceof Error && err.name === 'VersionError';
+}
+
+/**
+ * A correction is public: it goes on the claim page and into the feeds. Only a published
+ * claim has readers to correct for; a draft is simply edited.
+ */
+export function assertCorrectable(claim: { status: string }, meta: Pick<EditMeta, 'correction'>): void {
+  if (meta.correction && claim.status !== 'published') {
+    throw new AppError({ code: 'VALIDATION', message: 'Only a published claim takes corrections', details: { correctionNote: 'correction.draft' } });
+  }
+}
+
+/** Adds the public correction note to the claim and its update to the feeds. */
+export async function publishCorrection(claimId: Types.ObjectId, note: string, now: Date): Promise<void> {
+  const correctionId = new Types.ObjectId();
+  await ClaimModel.updateOne({ _id: claimId }, { $push: { corrections: { _id: correctionId, at: now, text: note } } }, { runValidators: true });
+  await recordUpdate({ claim: claimId, kind: 'correction', subject: correctionId, at: now, summary: note.slice(0, 500) });
+  await bumpLastUpdate(claimId, now);
+}
+
+/**
+ * Saves an edited claim if nobody saved it since the editor's form was opened (its version);
+ * otherwise a CONFLICT carrying the current version. Records the field-by-field change.
+ */
+export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEditForm, actor: Actor, ctx: EditingContext): Promise<void> {
+  const doc = await ClaimModel.findOne({ _id: claimId, status: trusted({ $ne: 'deleted' }) });
+  if (!doc) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
+  if (doc.__v !== form.version) throw staleVersion('claim', doc.__v);
+  assertCorrectable(doc, form);
+  const before = claimSnapshot(doc.toObject());
+  doc.set(claimFields(form, await checkReferences(form)));
+  const [first, ...others] = doc.sources;
+  doc.set('sources', [{ ...(first ? first.toObject() : {}), ...sourceOf(form) }, ...others]);
+  const changes = diffSnapshots(before, claimSnapshot(doc.toObject()));
+  if (changes.length === 0 && !form.correction) return;
+  try {
+    await doc.save();
+  } catch (err) {
+    if (!isVersionError(err)) throw err;
+    const current = await ClaimModel.findById(claimId, { __v: 1 }).lean();
+    throw staleVersion('claim', current?.__v);
+  }
+  await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'edited', actor, at: ctx.now, version: doc.__v, changes, correction: form.correction ? form.correctionNote : undefined });
+  if (form.correction && form.correctionNote) await publishCorrection(claimId, form.correctionNote, ctx.now);
+  // The announced figure or date may have changed: the list's gap and state follow.
+  await refreshClaimTracking(claimId, null, ctx.now, ctx.timeZone);
+}
+
+export async function publishClaimNow(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
+  const claim = await findClaimForEditor(claimId);
+  if (claim.status === 'published') return;
   await publishClaim(claimId, now);
+  await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'published', actor, at: now, changes: [{ field: 'status', before: claim.status, after: 'published' }] });
 }
 
 /** Back to draft: off the public site. Its past updates stay, but the feeds hide unpublished claims. */
-export async function unpublishClaim(claimId: Types.ObjectId): Promise<void> {
-  const res = await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'draft' } });
-  if (res.matchedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
+export async function unpublishClaim(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
+  const claim = await findClaimForEditor(claimId);
+  if (claim.status !== 'published') return;
+  await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'draft' } });
+  await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'unpublished', actor, at: now, changes: [{ field: 'status', before: 'published', after: 'draft' }] });
 }
 
-/** A deadline is measured by whether it was delivered; every other kind by a value. */
-export async function addMeasurementFromForm(claimId: Types.ObjectId, form: MeasurementForm, summary: string, ctx: EditingContext): Promise<Types.ObjectId> {
+/** Admins only (the route checks): off the public site and the dashboard, kept with its history. */
+export async function softDeleteClaim(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
   const claim = await findClaimForEditor(claimId);
-  const deadline = claim.announced.kind === 'deadline';
-  if (deadline && form.delivered === undefined) {
-    throw new AppError({ code: 'VALIDATION', message: 'Delivered?', details: { delivered: 'measurement.form.delivered.required' } });
-  }
-  if (!deadline && form.value === undefined) {
-    throw new AppError({ code: 'VALIDATION', message: 'Value missing', details: { value: 'claim.form.value.required' } });
-  }
-  return addMeasurement(
-    claimId,
-    {
-      value: form.value,
-      unit: form.unit,
-      delivered: deadline ? form.delivered === 'yes' : undefined,
-      asOf: form.asOf.at,
-      asOfPrecision: form.asOf.precision,
-      definition: form.definition,
-      sameQuantity: form.sameQuantity,
-      source: sourceOf(form),
-      methodNotes: form.methodNotes,
-    },
-    summary,
-    ctx,
-  );
+  await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'deleted', deletedAt: now } });
+  await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'deleted', actor, at: now, changes: [{ field: 'status', before: claim.status, after: 'deleted' }] });
 }
 
 /** The choices of the claim form's selects. */

@@ -18,7 +18,7 @@ export function gapScore(announced: number, measured: number): number | null {
  * Recomputes the claim's derived `tracking` fields from its measurements, so list pages can
  * filter and sort with an index. Called after every change to a claim's measurements.
  */
-export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date, now: Date, timeZone: string): Promise<void> {
+export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date | null, now: Date, timeZone: string): Promise<void> {
   const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1 }).lean();
   if (!claim) return;
   const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, unit: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
@@ -55,7 +55,8 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
         'tracking.headlineProxy': headline?.proxy ?? null,
         'tracking.headlineUnit': headline?.unit ?? null,
         'tracking.delivered': measurements.some((m) => m.delivered === true),
-        'tracking.lastUpdateAt': previous && previous > lastUpdateAt ? previous : lastUpdateAt,
+        // Never moved back; null (an edit, a removal) leaves it where it is.
+        'tracking.lastUpdateAt': lastUpdateAt === null || (previous && previous > lastUpdateAt) ? (previous ?? null) : lastUpdateAt,
       },
     },
   );

@@ -40,6 +40,11 @@ export async function saveClaimBySlug(input: ClaimInput): Promise<Types.ObjectId
   return doc._id;
 }
 
+/** Only what the public can see makes an update: a draft's changes make none. */
+function isPublic(claim: { status: string }): boolean {
+  return claim.status === 'published';
+}
+
 async function requireClaim(claimId: Types.ObjectId) {
   const claim = await ClaimModel.findById(claimId, { title: 1, status: 1 }).lean();
   if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
@@ -60,7 +65,7 @@ export async function publishClaim(claimId: Types.ObjectId, at: Date, developedA
 }
 
 /** Moves the claim's "last updated" forward to `at`, never back. */
-async function bumpLastUpdate(claimId: Types.ObjectId, at: Date): Promise<void> {
+export async function bumpLastUpdate(claimId: Types.ObjectId, at: Date): Promise<void> {
   await ClaimModel.updateOne({ _id: claimId, 'tracking.lastUpdateAt': trusted({ $not: { $gte: at } }) }, { $set: { 'tracking.lastUpdateAt': at } });
 }
 
@@ -76,10 +81,10 @@ export async function addMeasurement(
   summary: string,
   ctx: EditingContext,
 ): Promise<Types.ObjectId> {
-  await requireClaim(claimId);
+  const claim = await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary });
+  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary });
   await refreshClaimTracking(claimId, input.asOf, ctx.now, ctx.timeZone);
   return _id;
 }
@@ -93,13 +98,19 @@ export async function addTimelineEvent(
   summary: string,
   ctx: EditingContext,
 ): Promise<Types.ObjectId> {
-  await requireClaim(claimId);
+  const claim = await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
   const kind = input.kind === 'event' ? 'event-added' : 'statement-added';
-  await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary });
+  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary });
   await bumpLastUpdate(claimId, input.at);
   return _id;
+}
+
+/** A verdict is identified by when it was set: a new rating at a new time is a new update. */
+export async function recordVerdictUpdate(claimId: Types.ObjectId, setAt: Date, summary: string): Promise<void> {
+  const subject = Types.ObjectId.createFromTime(Math.floor(setAt.getTime() / 1000));
+  await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: setAt, summary });
 }
 
 export async function setVerdict(
@@ -107,10 +118,8 @@ export async function setVerdict(
   verdict: NonNullable<Claim['verdict']>,
   summary: string,
 ): Promise<void> {
-  await requireClaim(claimId);
+  const claim = await requireClaim(claimId);
   await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
-  // A verdict is identified by when it was set: a new rating at a new time is a new update.
-  const subject = Types.ObjectId.createFromTime(Math.floor(verdict.setAt.getTime() / 1000));
-  await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: verdict.setAt, summary });
+  if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary);
   await bumpLastUpdate(claimId, verdict.setAt);
 }

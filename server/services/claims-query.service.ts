@@ -165,10 +165,19 @@ function loadEvents(claimId: Types.ObjectId) {
 
 /** One published claim with everything its page shows: five queries (claim, speaker, topics, measurements, events). */
 export async function getPublishedClaim(slug: string): Promise<ClaimPage> {
-  const [claim] = await populateRefs(ClaimModel.find({ slug, status: 'published' }).limit(1));
-  if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${slug}"` });
+  return loadClaimPage({ slug, status: 'published' }, `No published claim "${slug}"`);
+}
+
+async function loadClaimPage(filter: FilterQuery<Claim>, notFound: string): Promise<ClaimPage> {
+  const [claim] = await populateRefs(ClaimModel.find(filter).limit(1));
+  if (!claim) throw new AppError({ code: 'NOT_FOUND', message: notFound });
   const [measurements, events] = await Promise.all([loadMeasurements(claim._id), loadEvents(claim._id)]);
   return { claim, measurements, events };
+}
+
+/** Any claim but a deleted one, for the editors' preview of what publishing would show. */
+export async function getClaimForPreview(claimId: Types.ObjectId): Promise<ClaimPage> {
+  return loadClaimPage({ _id: claimId, status: trusted({ $ne: 'deleted' }) }, `No claim ${String(claimId)}`);
 }
 
 export interface VerdictTotal {

@@ -1,15 +1,26 @@
+import { trusted } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 
 const DASHBOARD_LIMIT = 20;
+const FIELDS = { slug: 1, title: 1, status: 1, updatedAt: 1, 'announced.dueAt': 1, 'announced.duePrecision': 1 } as const;
 
-/** What the dashboard lists for now: the drafts and the published claims, most recently changed first. */
-export async function getEditorDashboard() {
-  const recent = (status: 'draft' | 'published') =>
-    ClaimModel.find({ status })
-      .select({ slug: 1, title: 1, updatedAt: 1 })
-      .sort({ updatedAt: -1, _id: -1 })
+/**
+ * What needs an editor's attention: drafts, what changed lately, published claims nobody has
+ * measured yet, and deadlines that have passed without a measurement saying they were met.
+ */
+export async function getEditorDashboard(now: Date) {
+  const [drafts, recent, awaiting, overdue, publishedCount] = await Promise.all([
+    ClaimModel.find({ status: 'draft' }, FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(DASHBOARD_LIMIT).lean(),
+    ClaimModel.find({ status: trusted({ $ne: 'deleted' }) }, FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(DASHBOARD_LIMIT).lean(),
+    ClaimModel.find({ status: 'published', 'tracking.measurementCount': 0, 'announced.kind': trusted({ $ne: 'qualitative' }) }, FIELDS)
+      .sort({ publishedAt: 1, _id: 1 })
       .limit(DASHBOARD_LIMIT)
-      .lean();
-  const [drafts, published, publishedCount] = await Promise.all([recent('draft'), recent('published'), ClaimModel.countDocuments({ status: 'published' })]);
-  return { drafts, published, publishedCount };
+      .lean(),
+    ClaimModel.find({ status: 'published', 'announced.kind': 'deadline', 'announced.dueAt': trusted({ $lt: now }), 'tracking.delivered': trusted({ $ne: true }) }, FIELDS)
+      .sort({ 'announced.dueAt': 1, _id: 1 })
+      .limit(DASHBOARD_LIMIT)
+      .lean(),
+    ClaimModel.countDocuments({ status: 'published' }),
+  ]);
+  return { drafts, recent, awaiting, overdue, publishedCount };
 }

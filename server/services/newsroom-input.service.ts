@@ -17,9 +17,28 @@ const DAY_FORMATS: { format: string; precision: DatePrecision; locale?: string }
   { format: "d MMMM yyyy 'à' H:mm", precision: 'instant', locale: 'fr' },
   { format: "d MMMM yyyy 'à' H'h'mm", precision: 'instant', locale: 'fr' },
   { format: 'd MMMM yyyy', precision: 'day', locale: 'fr' },
+  // Some claims are only dated to the month or the year ("en mai 2017").
+  { format: 'MMMM yyyy', precision: 'month', locale: 'fr' },
+  { format: 'M/yyyy', precision: 'month' },
+  { format: 'yyyy', precision: 'year' },
 ];
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(t\d{2}:\d{2}(:\d{2})?)?$/;
+
+/** What the edit forms show for a stored date: a text that parseNewsroomDate reads back to the same date and precision. */
+export function formatNewsroomDate(at: Date, precision: DatePrecision, timeZone: string): string {
+  const local = DateTime.fromJSDate(at, { zone: timeZone }).setLocale('fr');
+  switch (precision) {
+    case 'instant':
+      return local.toFormat('dd/MM/yyyy HH:mm');
+    case 'day':
+      return local.toFormat('dd/MM/yyyy');
+    case 'month':
+      return local.toFormat('MMMM yyyy');
+    case 'year':
+      return local.toFormat('yyyy');
+  }
+}
 
 /**
  * Reads a date as typed in the newsroom ("29/12/2021 16:00", "29 décembre 2021", "2021-12-29")
@@ -50,6 +69,16 @@ const PLAIN = /^-?\d+(?:,\d+)?$/;
  * Reads a number the French way: "182 000", "182000", "3,5", "1 234,5". A dot is refused
  * rather than guessed: "182.000" is 182 thousand to some and 182 to others.
  */
+/** What the edit forms show for a stored number: "182 000", "3,5"; parseNewsroomNumber reads it back. */
+export function formatNewsroomNumber(value: number): string {
+  const abs = Math.abs(value);
+  // Never exponent notation ("1e+21"), which would not read back.
+  const plain = String(abs).includes('e') ? abs.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 }) : String(abs);
+  const [whole = '0', fraction] = plain.split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return `${value < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `,${fraction}`}`;
+}
+
 export function parseNewsroomNumber(input: string): Parsed<number> {
   const text = input.trim();
   if (!GROUPED.test(text) && !PLAIN.test(text)) return { ok: false, message: 'form.number.invalid' };

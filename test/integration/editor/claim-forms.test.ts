@@ -53,8 +53,9 @@ function claimForm(overrides: Record<string, string> = {}): Record<string, strin
 describe('the editor’s claim forms', () => {
   it('when an editor creates, publishes and measures a claim, then the public page shows the gap and the updates record each step', async () => {
     const title = `Faux pass ${Date.now()}`;
-    await editor.post('/editor/claims/new').type('form').send(claimForm({ title })).expect(303).expect('Location', '/editor');
+    const created = await editor.post('/editor/claims/new').type('form').send(claimForm({ title })).expect(303);
     const stored = await ClaimModel.findOne({ title }).lean();
+    expect(created.headers.location).toBe(`/editor/claims/${String(stored!._id)}`);
     expect(stored).toMatchObject({ status: 'draft', statementVerbatim: true, saidAtPrecision: 'day', announced: { kind: 'count', value: 182000, definition: 'faux pass sanitaires détectés' } });
     expect(stored!.saidAt.toISOString()).toBe('2021-12-19T23:00:00.000Z');
     expect(stored!.topics.map(String)).toEqual([topicId]);

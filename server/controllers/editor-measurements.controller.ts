@@ -1,0 +1,209 @@
+import type { NextFunction, Request, Response } from 'express';
+import { TIMELINE_EVENT_KINDS } from '../../models/timeline-event.model';
+import { VERDICT_KEYS } from '../../models/verdict-scale';
+import type { Config } from '../config';
+import { validatedBody } from '../middleware/validate';
+import { createPresentContext } from '../presenters/present-context';
+import { measurementEditFormSchema, measurementFormSchema, removalFormSchema, timelineFormSchema, verdictFormSchema } from '../schemas/claim-form.schemas';
+import { findClaimForEditor, parseClaimId } from '../services/claim-forms.service';
+import {
+  addMeasurementFromForm,
+  findMeasurementForEditor,
+  parseObjectId,
+  removeMeasurement,
+  updateMeasurementFromForm,
+} from '../services/measurement-forms.service';
+import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
+import { addTimelineEntryFromForm, setVerdictFromForm } from '../services/timeline-forms.service';
+import { actorOf, claimHubPath, renderRefusal, type presentConflict } from './editor-claims.controller';
+import type { Values } from './form-helpers';
+
+const MEASUREMENT_FIELDS = ['value', 'delivered', 'asOf', 'definition', 'unit', 'sameQuantity', 'methodNotes', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
+const TIMELINE_FIELDS = ['kind', 'at', 'who', 'text', 'verbatim', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
+const VERDICT_FIELDS = ['rating', 'explanation', 'version'] as const;
+
+type Params = { id: string; measurementId: string };
+type Conflict = Awaited<ReturnType<typeof presentConflict>>;
+
+/** A stored measurement as the edit form shows it. */
+function measurementValues(measurement: Awaited<ReturnType<typeof findMeasurementForEditor>>['measurement'], timeZone: string): Values {
+  const { source } = measurement;
+  return {
+    value: typeof measurement.value === 'number' ? formatNewsroomNumber(measurement.value) : '',
+    delivered: measurement.delivered === true ? 'yes' : measurement.delivered === false ? 'no' : '',
+    asOf: formatNewsroomDate(measurement.asOf, measurement.asOfPrecision, timeZone),
+    definition: measurement.definition,
+    unit: measurement.unit ?? '',
+    sameQuantity: measurement.sameQuantity ? 'on' : undefined,
+    methodNotes: measurement.methodNotes ?? '',
+    sourceOutlet: source.outlet ?? '',
+    sourceTitle: source.title ?? '',
+    sourceUrl: source.url ?? '',
+    sourcePublishedAt: source.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone) : '',
+    version: String(measurement.__v ?? 0),
+  };
+}
+
+/** Measurements, timeline entries and the verdict: everything an editor adds to a claim after recording it. */
+export function editorMeasurementsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
+  const measurementSchema = measurementFormSchema(config.timeZone);
+  const measurementEditSchema = measurementEditFormSchema(config.timeZone);
+  const timelineSchema = timelineFormSchema(config.timeZone);
+  const context = () => createPresentContext(config, clock());
+  const editing = () => ({ now: clock(), timeZone: config.timeZone });
+
+  const renderMeasurementForm = async (
+    res: Response,
+    params: { id: string; measurementId?: string },
+    values: Values,
+    options: { fresh?: boolean; errors?: Record<string, string>; conflict?: Conflict },
+  ) => {
+    const ctx = context();
+    const claim = await findClaimForEditor(parseClaimId(params.id));
+    const base = `${claimHubPath(claim._id)}/measurements`;
+    const edit = params.measurementId !== undefined;
+    const { errors } = options;
+    res.render('pages/editor/measurement-form', {
+      pageTitle: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
+      heading: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
+      formAction: edit ? `${base}/${params.measurementId}/edit` : `${base}/new`,
+      removeAction: edit ? `${base}/${params.measurementId}/remove` : null,
+      submitLabel: ctx.t(edit ? 'editor.measurement.save' : 'editor.measurement.submit'),
+      claim: { id: String(claim._id), title: claim.title, deadline: claim.announced.kind === 'deadline' },
+      edit,
+      // Also when the claim was unpublished while the form was open: the note typed is kept.
+      showCorrection: (edit && claim.status === 'published') || Boolean(values.correction ?? values.correctionNote),
+      correctionChecked: values.correction !== undefined,
+      values,
+      sameQuantityChecked: values.sameQuantity !== undefined || options.fresh === true,
+      deliveredYes: values.delivered === 'yes',
+      deliveredNo: values.delivered === 'no',
+      errors,
+      hasErrors: errors !== undefined && Object.keys(errors).length > 0,
+      conflict: options.conflict,
+    });
+  };
+
+  const renderTimelineForm = async (res: Response, id: string, values: Values, options: { fresh?: boolean; errors?: Record<string, string> }) => {
+    const ctx = context();
+    const claim = await findClaimForEditor(parseClaimId(id));
+    const { errors } = options;
+    res.render('pages/editor/timeline-form', {
+      pageTitle: ctx.t('editor.timeline.new.title'),
+      claim: { id: String(claim._id), title: claim.title },
+      kinds: TIMELINE_EVENT_KINDS.map((k) => ({ value: k, label: ctx.t(`timeline.${k}`), selected: k === (values.kind ?? 'statement') })),
+      values,
+      verbatimChecked: values.verbatim !== undefined,
+      errors,
+      hasErrors: errors !== undefined && Object.keys(errors).length > 0,
+    });
+  };
+
+  const renderVerdictForm = async (res: Response, id: string, values: Values, options: { errors?: Record<string, string>; conflict?: Conflict }) => {
+    const ctx = context();
+    const claim = await findClaimForEditor(parseClaimId(id));
+    const { errors } = options;
+    res.render('pages/editor/verdict-form', {
+      pageTitle: ctx.t('editor.verdict.title'),
+      claim: { id: String(claim._id), title: claim.title },
+      ratings: VERDICT_KEYS.map((k) => ({ value: k, label: ctx.t(`verdict.${k}`), selected: k === values.rating })),
+      values,
+      errors,
+      hasErrors: errors !== undefined && Object.keys(errors).length > 0,
+      conflict: options.conflict,
+    });
+  };
+
+  return {
+    measurementSchema,
+    measurementEditSchema,
+    removalSchema: removalFormSchema,
+    timelineSchema,
+    verdictSchema: verdictFormSchema,
+
+    newMeasurement: async (req: Request<{ id: string }>, res: Response) => {
+      await renderMeasurementForm(res, req.params, {}, { fresh: true });
+    },
+
+    createMeasurement: async (req: Request<{ id: string }>, res: Response) => {
+      const form = validatedBody(res, measurementSchema);
+      const summary = context().t('editor.measurement.summary', { definition: form.definition }).slice(0, 500);
+      const id = parseClaimId(req.params.id);
+      await addMeasurementFromForm(id, form, summary, actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    rejectedMeasurement: async (err: unknown, req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+      await renderRefusal(err, req, res, next, { ctx: context(), fields: MEASUREMENT_FIELDS, render: (values, extra) => renderMeasurementForm(res, req.params, values, extra) });
+    },
+
+    editMeasurement: async (req: Request<Params>, res: Response) => {
+      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId));
+      await renderMeasurementForm(res, req.params, measurementValues(measurement, config.timeZone), {});
+    },
+
+    updateMeasurement: async (req: Request<Params>, res: Response) => {
+      const id = parseClaimId(req.params.id);
+      await updateMeasurementFromForm(id, parseObjectId(req.params.measurementId), validatedBody(res, measurementEditSchema), actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    removeMeasurement: async (req: Request<Params>, res: Response) => {
+      const id = parseClaimId(req.params.id);
+      await removeMeasurement(id, parseObjectId(req.params.measurementId), validatedBody(res, removalFormSchema), actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    /** An edit or a removal refused: the edit form again, with what was typed. */
+    rejectedMeasurementChange: async (err: unknown, req: Request<Params>, res: Response, next: NextFunction) => {
+      const measurementId = parseObjectId(req.params.measurementId);
+      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), measurementId);
+      // A refused removal posts only its own fields: show the stored measurement with them.
+      const stored = measurementValues(measurement, config.timeZone);
+      await renderRefusal(err, req, res, next, {
+        ctx: context(),
+        fields: MEASUREMENT_FIELDS,
+        entityId: measurementId,
+        render: (values, extra) => renderMeasurementForm(res, req.params, values.definition === undefined ? { ...stored, ...values, sameQuantity: stored.sameQuantity } : values, extra),
+      });
+    },
+
+    newTimelineEntry: async (req: Request<{ id: string }>, res: Response) => {
+      await renderTimelineForm(res, req.params.id, {}, { fresh: true });
+    },
+
+    createTimelineEntry: async (req: Request<{ id: string }>, res: Response) => {
+      const form = validatedBody(res, timelineSchema);
+      const summary = context().t('editor.timeline.summary', { who: form.who, text: form.text }).slice(0, 500);
+      const id = parseClaimId(req.params.id);
+      await addTimelineEntryFromForm(id, form, summary, actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    rejectedTimelineEntry: async (err: unknown, req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+      await renderRefusal(err, req, res, next, { ctx: context(), fields: TIMELINE_FIELDS, render: (values, extra) => renderTimelineForm(res, req.params.id, values, extra) });
+    },
+
+    editVerdict: async (req: Request<{ id: string }>, res: Response) => {
+      const claim = await findClaimForEditor(parseClaimId(req.params.id));
+      await renderVerdictForm(res, req.params.id, { rating: claim.verdict?.rating, explanation: claim.verdict?.explanation ?? '', version: String(claim.__v ?? 0) }, {});
+    },
+
+    updateVerdict: async (req: Request<{ id: string }>, res: Response) => {
+      const form = validatedBody(res, verdictFormSchema);
+      const summary = context().t('editor.verdict.summary', { label: context().t(`verdict.${form.rating}`) });
+      const id = parseClaimId(req.params.id);
+      await setVerdictFromForm(id, form, summary, actorOf(res), editing());
+      res.redirect(303, claimHubPath(id));
+    },
+
+    rejectedVerdict: async (err: unknown, req: Request<{ id: string }>, res: Response, next: NextFunction) => {
+      await renderRefusal(err, req, res, next, {
+        ctx: context(),
+        fields: VERDICT_FIELDS,
+        entityId: parseClaimId(req.params.id),
+        render: (values, extra) => renderVerdictForm(res, req.params.id, values, extra),
+      });
+    },
+  };
+}

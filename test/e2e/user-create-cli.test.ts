@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,20 +9,12 @@ import { loadConfig } from '../../server/config';
 import { connectDatabase, type DatabaseHandle } from '../../server/db/connect';
 import { csrfTokenIn } from '../helpers/accounts';
 import { silentLogger } from '../helpers/app';
-import { childEnv, ROOT } from '../helpers/server-process';
+import { runScriptToExit, USER_CREATE_CLI } from '../helpers/server-process';
 
-const CLI = path.join(ROOT, 'dist/server/cli/user-create.js');
 const PASSWORD = 'premier administrateur du site';
 
-function runCli(args: string[], vars: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  // stdin is not a terminal here, as in CI: the password must come from the environment.
-  const child = spawn(process.execPath, [CLI, ...args], { env: childEnv({ LOG_LEVEL: 'silent', ...vars }), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
-}
+// LOG_LEVEL silent: only what the command itself prints is checked.
+const runCli = (args: string[], vars: Record<string, string>) => runScriptToExit(USER_CREATE_CLI, args, { LOG_LEVEL: 'silent', ...vars });
 
 let dataDir: string;
 beforeAll(() => {

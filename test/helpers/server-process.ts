@@ -44,12 +44,19 @@ export function startServerProcess(vars: Record<string, string>, timeoutMs = 20_
   });
 }
 
-/** Runs the server entry point to completion (for boot failures) and returns what it printed. */
-export function runServerToExit(vars: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [SERVER_ENTRY], { env: childEnv(vars), cwd: ROOT });
+/** Runs a built script to completion, stdin closed as in CI, and returns what it printed. */
+export function runScriptToExit(script: string, args: string[], vars: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [script, ...args], { env: childEnv(vars), cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
   child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
 }
+
+/** Runs the server entry point to completion (for boot failures) and returns what it printed. */
+export function runServerToExit(vars: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return runScriptToExit(SERVER_ENTRY, [], vars);
+}
+
+export const USER_CREATE_CLI = path.join(ROOT, 'dist/server/cli/user-create.js');

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { startServerProcess, type RunningServer } from '../helpers/server-process';
+import type { Browser } from 'playwright-core';
+import { launchChromium, openWatchedPage } from '../helpers/browser';
+import { startServerProcess, stopServerProcess, type RunningServer } from '../helpers/server-process';
 
 let dataDir: string;
 let server: RunningServer;
@@ -18,29 +18,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  await stopServerProcess(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
   fs.rmSync(shotsDir, { recursive: true, force: true });
 });
 
-/** A page that records what the browser complains about: CSP violations, failed loads, script errors. */
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-  });
-  page.on('pageerror', (err) => problems.push(err.message));
-  page.on('requestfailed', (req) => problems.push(`failed: ${req.url()}`));
-  return { page, problems };
-}
 
 describe('the public site in a real browser', () => {
   it('when a reader opens the seeded home page on first start and follows the widest gap, then the claim page shows the gap panel, with no CSP or loading error', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await openWatchedPage(browser);
     await page.goto(`${server.baseUrl}/`);
     expect(await page.locator('h1').innerText()).toBe('Écart');
     expect(await page.locator('#widest + .card-list .claim-card').count()).toBeGreaterThan(0);
@@ -63,7 +49,7 @@ describe('the public site in a real browser', () => {
   });
 
   it('when a reader filters the claims list with the form, then the address carries the filter and only matching claims show', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await openWatchedPage(browser);
     await page.goto(`${server.baseUrl}/claims`);
     await page.selectOption('select[name="topic"]', 'pass-sanitaire');
     await page.selectOption('select[name="state"]', 'measured');

@@ -2,8 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../helpers/browser';
-import { ROOT, runScriptToExit, startServerProcess, USER_CREATE_CLI, type RunningServer } from '../helpers/server-process';
+import { launchChromium, openWatchedPage } from '../helpers/browser';
+import { ROOT, runScriptToExit, startServerProcess, stopServerProcess, USER_CREATE_CLI, type RunningServer } from '../helpers/server-process';
 
 /** Kept after the run (and ignored by git), so a person can look at what the editor saw. */
 const SHOTS_DIR = path.join(ROOT, 'test-results', 'screenshots', 'editor');
@@ -26,29 +26,17 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  if (server) {
-    server.child.kill('SIGTERM');
-    await server.exited;
-  }
+  await stopServerProcess(server);
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function openPage(): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(msg.text());
-  });
-  page.on('pageerror', (err) => problems.push(err.message));
-  return { page, problems };
-}
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHOTS_DIR, `${name}.png`), fullPage: true });
 const flat = (text: string) => text.replace(/[\s\u00a0\u202f]+/g, ' ');
 
 describe('the editor’s workflow in a real browser', () => {
   it('when an editor logs in, records a claim, adds a measurement and publishes, then the public page shows the gap', async () => {
-    const { page, problems } = await openPage();
+    const { page, problems } = await openWatchedPage(browser);
     await page.goto(`${server.baseUrl}/editor`);
     await page.waitForURL('**/login?next=%2Feditor');
     await page.getByLabel('Adresse e-mail').fill(EMAIL);

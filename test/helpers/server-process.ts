@@ -60,3 +60,10 @@ export function runServerToExit(vars: Record<string, string>): Promise<{ code: n
 }
 
 export const USER_CREATE_CLI = path.join(ROOT, 'dist/server/cli/user-create.js');
+
+/** SIGTERM, as an orchestrator stops it, and wait until it has exited. */
+export async function stopServerProcess(server: RunningServer | undefined): Promise<void> {
+  if (!server) return;
+  server.child.kill('SIGTERM');
+  await server.exited;
+}

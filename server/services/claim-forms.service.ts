@@ -181,7 +181,10 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
   if (doc.__v !== form.version) throw staleVersion('claim', doc.__v);
   assertCorrectable(doc, form);
   const before = claimSnapshot(doc.toObject());
-  doc.set(claimFields(form, await checkReferences(form)));
+  const fields = claimFields(form, await checkReferences(form));
+  // A multiple select sends topics in menu order: the same set, reordered, is no change.
+  const sameTopics = fields.topics.length === doc.topics.length && fields.topics.every((t) => doc.topics.some((d) => d.equals(t)));
+  doc.set({ ...fields, topics: sameTopics ? doc.topics : fields.topics });
   const [first, ...others] = doc.sources;
   doc.set('sources', [{ ...(first ? first.toObject() : {}), ...sourceOf(form) }, ...others]);
   const changes = diffSnapshots(before, claimSnapshot(doc.toObject()));

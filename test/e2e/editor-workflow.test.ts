@@ -98,4 +98,41 @@ describe('the editor’s workflow in a real browser', () => {
     expect(problems).toEqual(['Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)']);
     for (const name of ['01-login', '04-claim-hub', '05-public-claim']) expect(fs.statSync(path.join(SHOTS_DIR, `${name}.png`)).size).toBeGreaterThan(10_000);
   });
+
+  it('when two editors edit the same seeded claim in two browsers, then the second save shows a 409 with the first one’s change and keeps what they typed', async () => {
+    const first = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const second = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const [pageA, pageB] = await Promise.all([first.newPage(), second.newPage()]);
+    for (const page of [pageA, pageB]) {
+      await page.goto(`${server.baseUrl}/login?next=%2Feditor`);
+      await page.getByLabel('Adresse e-mail').fill(EMAIL);
+      await page.getByLabel('Mot de passe').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Se connecter' }).click();
+      await page.waitForURL('**/editor');
+      await page.locator('[data-section="recent"] a', { hasText: 'Gérald Darmanin : 182 000 faux pass' }).click();
+      await page.getByRole('link', { name: 'Modifier la déclaration' }).click();
+    }
+    const appearance = (page: Page) => page.getByLabel('Où (interview, communiqué…)');
+    await appearance(pageA).fill('Interview au Parisien');
+    await pageA.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await pageA.waitForURL(/\/editor\/claims\/[0-9a-f]{24}$/);
+
+    await appearance(pageB).fill('Conférence de presse');
+    await pageB.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    const conflict = flat(await pageB.locator('.conflict').innerText());
+    expect(conflict).toContain('Quelqu’un a enregistré cette fiche pendant que vous la modifiiez');
+    expect(conflict).toContain('Interview au Parisien');
+    expect(await appearance(pageB).inputValue()).toBe('Conférence de presse');
+    await shot(pageB, '07-conflict-409');
+
+    // Having read the other change, the second editor saves on purpose; the history has both.
+    await pageB.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+    await pageB.waitForURL(/\/editor\/claims\/[0-9a-f]{24}$/);
+    await pageB.getByRole('link', { name: 'Historique' }).click();
+    const history = flat(await pageB.locator('.editor-history').innerText());
+    expect(history.indexOf('Conférence de presse')).toBeGreaterThan(-1);
+    expect(history.indexOf('Interview au Parisien')).toBeGreaterThan(-1);
+    await shot(pageB, '08-history');
+    await Promise.all([first.close(), second.close()]);
+  });
 });

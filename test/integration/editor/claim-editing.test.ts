@@ -123,6 +123,16 @@ describe('editing a claim', () => {
     expect(await RevisionModel.countDocuments({ claim: id, action: 'edited' })).toBe(0);
   });
 
+  it('when the topics come back from the form in another order, then that is no change', async () => {
+    const [first, second] = (await TopicModel.find().sort({ name: -1 }).limit(2).lean()).map((t) => String(t._id));
+    const form = claimForm({ version: '0' });
+    await editor.post('/editor/claims/new').type('form').send({ ...form, topics: [first!, second!] }).expect(303);
+    const id = String((await ClaimModel.findOne({ title: form.title }).lean())!._id);
+    await editor.post(`/editor/claims/${id}/edit`).type('form').send({ ...form, topics: [second!, first!] }).expect(303);
+    expect((await ClaimModel.findById(id).lean())!.__v).toBe(0);
+    expect(await RevisionModel.countDocuments({ claim: id, action: 'edited' })).toBe(0);
+  });
+
   it.each([
     ['an impossible date', { saidAt: '31/02/2021' }, 'saidAt', 'Date non reconnue'],
     ['a word for a number', { value: 'beaucoup' }, 'value', 'Nombre non reconnu'],

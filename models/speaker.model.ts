@@ -1,5 +1,9 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
 
+/** Who is speaking: ClaimReview names a Person or an Organization, and nobody when unattributed. */
+export const SPEAKER_KINDS = ['person', 'organisation', 'unattributed'] as const;
+export type SpeakerKind = (typeof SPEAKER_KINDS)[number];
+
 const speakerSchema = new Schema(
   {
     slug: { type: String, required: true, trim: true, lowercase: true, match: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, maxlength: 120 },
@@ -7,6 +11,9 @@ const speakerSchema = new Schema(
     /** The usual role, e.g. "ministre de l'Intérieur"; a claim keeps the role held when it was said. */
     role: { type: String, trim: true, maxlength: 200 },
     organisation: { type: String, trim: true, maxlength: 200 },
+    kind: { type: String, enum: SPEAKER_KINDS },
+    /** Pages that identify the speaker (an official profile, Wikidata): ClaimReview's sameAs. */
+    sameAs: { type: [{ type: String, trim: true, maxlength: 2000, match: /^https?:\/\/\S+$/ }], default: [] },
   },
   { timestamps: true },
 );

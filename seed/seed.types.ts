@@ -1,3 +1,5 @@
+import type { SpeakerKind } from '../models/speaker.model';
+
 /**
  * The shape of the seed data. Every fact carries `article`: the file in seed/articles/ it
  * comes from (copied from the newsroom's source articles), so it can be checked against the
@@ -19,6 +21,7 @@ export interface SeedSource {
 export interface SeedSpeaker {
   slug: string;
   name: string;
+  kind: SpeakerKind;
   role?: string;
   organisation?: string;
 }

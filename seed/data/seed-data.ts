@@ -114,21 +114,23 @@ const cnccepAppel: SeedTimelineEvent = {
 
 export const SEED_DATA: SeedData = {
   speakers: [
-    { slug: 'gerald-darmanin', name: 'Gérald Darmanin', role: 'ministre de l’Intérieur', organisation: 'ministère de l’Intérieur' },
+    { slug: 'gerald-darmanin', kind: 'person', name: 'Gérald Darmanin', role: 'ministre de l’Intérieur', organisation: 'ministère de l’Intérieur' },
     {
       slug: 'ants',
+      kind: 'organisation',
       name: 'Agence Nationale des Titres Sécurisés (ANTS)',
       role: 'agence rattachée au ministère de l’Intérieur',
     },
-    { slug: 'president-ants', name: 'Président de l’ANTS', organisation: 'Agence Nationale des Titres Sécurisés (ANTS)' },
-    { slug: 'non-attribue', name: 'Non attribué', role: 'l’article ne nomme pas l’auteur de l’annonce' },
-    { slug: 'rue-89', name: 'Rue 89' },
-    { slug: 'amnesty-forbidden-stories', name: 'Amnesty et Forbidden Stories', role: 'associations' },
-    { slug: 'consortium-17-medias', name: 'Consortium de 17 médias (dont Le Monde et Radio France)' },
-    { slug: 'gabriel-attal', name: 'Gabriel Attal', role: 'porte-parole du gouvernement' },
-    { slug: 'francois-hollande', name: 'François Hollande', role: 'président de la République' },
+    { slug: 'president-ants', kind: 'person', name: 'Président de l’ANTS', organisation: 'Agence Nationale des Titres Sécurisés (ANTS)' },
+    { slug: 'non-attribue', kind: 'unattributed', name: 'Non attribué', role: 'l’article ne nomme pas l’auteur de l’annonce' },
+    { slug: 'rue-89', kind: 'organisation', name: 'Rue 89' },
+    { slug: 'amnesty-forbidden-stories', kind: 'organisation', name: 'Amnesty et Forbidden Stories', role: 'associations' },
+    { slug: 'consortium-17-medias', kind: 'organisation', name: 'Consortium de 17 médias (dont Le Monde et Radio France)' },
+    { slug: 'gabriel-attal', kind: 'person', name: 'Gabriel Attal', role: 'porte-parole du gouvernement' },
+    { slug: 'francois-hollande', kind: 'person', name: 'François Hollande', role: 'président de la République' },
     {
       slug: 'cnccep',
+      kind: 'organisation',
       name: 'Commission nationale de contrôle de la campagne électorale en vue de l’élection présidentielle (CNCCEP)',
     },
   ],

@@ -16,7 +16,7 @@ export interface EditingContext {
 
 type Fields<T> = Omit<T, 'createdAt' | 'updatedAt'>;
 
-export async function saveSpeaker(input: Fields<Speaker>): Promise<Types.ObjectId> {
+export async function saveSpeaker(input: Omit<Fields<Speaker>, 'sameAs'> & { sameAs?: string[] }): Promise<Types.ObjectId> {
   const doc = await SpeakerModel.findOneAndUpdate({ slug: input.slug }, { $set: input }, { upsert: true, new: true, runValidators: true });
   return doc._id;
 }

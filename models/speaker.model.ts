@@ -8,7 +8,8 @@ const speakerSchema = new Schema(
     role: { type: String, trim: true, maxlength: 200 },
     organisation: { type: String, trim: true, maxlength: 200 },
   },
-  { timestamps: true },
+  // Editors edit these in forms: a save made from a stale copy fails instead of overwriting silently.
+  { timestamps: true, optimisticConcurrency: true },
 );
 speakerSchema.index({ slug: 1 }, { unique: true });
 speakerSchema.index({ name: 1 });

@@ -1,7 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
-import { isAppError } from '../errors';
-import { isMessageKey, type Translate } from '../i18n';
 import { validatedBody } from '../middleware/validate';
 import { createPresentContext } from '../presenters/present-context';
 import { claimFormSchema, measurementFormSchema } from '../schemas/claim-form.schemas';
@@ -15,36 +13,12 @@ import {
   unpublishClaim,
 } from '../services/claim-forms.service';
 import { CLAIM_KINDS } from '../../models/claim.model';
+import { fieldMessages, isFormRefusal, typedValues, type Values } from './form-helpers';
 
 const DASHBOARD_PATH = '/editor';
 
-type Values = Record<string, string | string[] | undefined>;
-
 const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
 const MEASUREMENT_FIELDS = ['value', 'delivered', 'asOf', 'definition', 'unit', 'sameQuantity', 'methodNotes', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
-
-function fieldMessages(t: Translate, details: Record<string, string> | undefined): Record<string, string> {
-  const messages: Record<string, string> = {};
-  for (const [field, key] of Object.entries(details ?? {})) messages[field] = t(isMessageKey(key) ? key : 'form.invalid');
-  return messages;
-}
-
-/** What the editor typed, as typed, so a refused form gives it all back. */
-function typedValues(req: Request, fields: readonly string[]): Values {
-  const body = (req.body ?? {}) as Record<string, unknown>;
-  const values: Values = {};
-  for (const name of fields) {
-    const value = body[name];
-    if (typeof value === 'string') values[name] = value.slice(0, 5000);
-  }
-  const topics = body.topics;
-  values.topics = Array.isArray(topics) ? topics.filter((v): v is string => typeof v === 'string') : typeof topics === 'string' ? [topics] : [];
-  return values;
-}
-
-function isFormRefusal(err: unknown): err is { details: Record<string, string> } {
-  return isAppError(err) && err.code === 'VALIDATION' && err.details !== undefined;
-}
 
 export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
   const claimSchema = claimFormSchema(config.timeZone);
@@ -102,7 +76,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
         return;
       }
       res.status(422);
-      await renderClaimForm(res, typedValues(req, CLAIM_FIELDS), fieldMessages(createPresentContext(config, clock()).t, err.details));
+      await renderClaimForm(res, typedValues(req, CLAIM_FIELDS, ['topics']), fieldMessages(createPresentContext(config, clock()).t, err.details));
     },
 
     publish: async (req: Request<{ id: string }>, res: Response) => {

@@ -8,6 +8,7 @@ import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken } from '../middleware/csrf';
 import { loginRateLimiters, type LoginRateLimitOptions } from '../middleware/rate-limit';
 import { validateBody } from '../middleware/validate';
+import { editorPeopleRoutes } from './editor-people.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
 
 export interface AccountRouterOptions {
@@ -41,6 +42,7 @@ export function accountRouter(
   router.post('/editor/claims/:id/unpublish', claims.unpublish);
   router.get('/editor/claims/:id/measurements/new', claims.newMeasurement);
   router.post('/editor/claims/:id/measurements/new', validateBody(claims.measurementSchema), claims.createMeasurement, claims.rejectedMeasurement);
+  editorPeopleRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken);
   router.get('/admin/users', users.list);

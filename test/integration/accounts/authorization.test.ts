@@ -1,4 +1,6 @@
 import request from 'supertest';
+import { SpeakerModel } from '../../../models/speaker.model';
+import { TopicModel } from '../../../models/topic.model';
 import { UserModel } from '../../../models/user.model';
 import { verifyPassword } from '../../../server/services/password.service';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
@@ -17,6 +19,8 @@ beforeAll(async () => {
   agents.editor = { agent: editor, token: await csrfToken(editor, '/editor') };
   const admin = await logIn(seeded.app, await createTestAccount('admin'));
   agents.admin = { agent: admin, token: await csrfToken(admin, '/editor') };
+  await SpeakerModel.create({ _id: SPEAKER_ID, slug: 'matrice-auteur', name: 'Auteur de la matrice' });
+  await TopicModel.create({ _id: TOPIC_ID, slug: 'matrice-theme', name: 'Thème de la matrice' });
 });
 afterAll(async () => {
   await seeded.close();
@@ -33,6 +37,33 @@ interface Route {
 
 let counter = 0;
 const newEmail = () => `matrix-${Date.now()}-${(counter += 1)}@redaction.test`;
+
+/** Fixed, so the login redirect of their edit pages can be written in the table. */
+const SPEAKER_ID = '64a0000000000000000000a1';
+const TOPIC_ID = '64a0000000000000000000b2';
+
+/** The five routes of /editor/speakers or /editor/topics; the POSTs record the name they sent in lastName. */
+function directoryRoutes(path: string, id: string, stored: (filter: { _id: string } | { name: string }) => Promise<{ __v?: number }[]>): Record<string, Route> {
+  const named = async (name: string) => (await stored({ name })).length === 1;
+  return {
+    [`GET ${path}`]: { name: `GET ${path}`, run: (agent) => agent.get(path) },
+    [`GET ${path}/new`]: { name: `GET ${path}/new`, run: (agent) => agent.get(`${path}/new`) },
+    [`POST ${path}/new`]: {
+      name: `POST ${path}/new`,
+      run: (agent, token) => agent.post(`${path}/new`).type('form').send({ _csrf: token, name: lastName }),
+      happened: () => named(lastName),
+    },
+    [`GET ${path}/:id/edit`]: { name: `GET ${path}/:id/edit`, run: (agent) => agent.get(`${path}/${id}/edit`) },
+    [`POST ${path}/:id/edit`]: {
+      name: `POST ${path}/:id/edit`,
+      run: async (agent, token) => {
+        const version = (await stored({ _id: id }))[0]?.__v ?? 0;
+        return agent.post(`${path}/${id}/edit`).type('form').send({ _csrf: token, name: lastName, version: String(version) });
+      },
+      happened: () => named(lastName),
+    },
+  };
+}
 
 const ROUTES: Record<string, Route> = {
   'GET /editor': { name: 'GET /editor', run: (agent) => agent.get('/editor') },
@@ -52,8 +83,11 @@ const ROUTES: Record<string, Route> = {
     run: (agent, token, target) => agent.post(`/admin/users/${target.id}/reset-password`).type('form').send({ _csrf: token, password: NEW_PASSWORD }),
     happened: async (target) => verifyPassword((await UserModel.findById(target.id).select('+passwordHash').lean())!.passwordHash, NEW_PASSWORD),
   },
+  ...directoryRoutes('/editor/speakers', SPEAKER_ID, (filter) => SpeakerModel.find(filter).lean()),
+  ...directoryRoutes('/editor/topics', TOPIC_ID, (filter) => TopicModel.find(filter).lean()),
 };
 let lastEmail = '';
+let lastName = '';
 
 type Expected = 200 | 401 | 403 | { redirect: string };
 
@@ -73,6 +107,26 @@ const MATRIX: [Who, keyof typeof ROUTES, Expected][] = [
   ['admin', 'POST /admin/users', { redirect: '/admin/users' }],
   ['admin', 'POST /admin/users/:id/disable', { redirect: '/admin/users' }],
   ['admin', 'POST /admin/users/:id/reset-password', { redirect: '/admin/users' }],
+  ...(['speakers', 'topics'] as const).flatMap((kind): [Who, keyof typeof ROUTES, Expected][] => {
+    const path = `/editor/${kind}`;
+    const id = kind === 'speakers' ? SPEAKER_ID : TOPIC_ID;
+    const signedIn = (who: Who): [Who, keyof typeof ROUTES, Expected][] => [
+      [who, `GET ${path}`, 200],
+      [who, `GET ${path}/new`, 200],
+      [who, `POST ${path}/new`, { redirect: path }],
+      [who, `GET ${path}/:id/edit`, 200],
+      [who, `POST ${path}/:id/edit`, { redirect: path }],
+    ];
+    return [
+      ['anonymous', `GET ${path}`, { redirect: `/login?next=${encodeURIComponent(path)}` }],
+      ['anonymous', `GET ${path}/new`, { redirect: `/login?next=${encodeURIComponent(`${path}/new`)}` }],
+      ['anonymous', `POST ${path}/new`, 401],
+      ['anonymous', `GET ${path}/:id/edit`, { redirect: `/login?next=${encodeURIComponent(`${path}/${id}/edit`)}` }],
+      ['anonymous', `POST ${path}/:id/edit`, 401],
+      ...signedIn('editor'),
+      ...signedIn('admin'),
+    ];
+  }),
 ];
 
 describe('authorisation matrix', () => {
@@ -81,6 +135,7 @@ describe('authorisation matrix', () => {
     const { agent, token } = agents[who]!;
     const target = await createTestAccount('editor');
     lastEmail = newEmail();
+    lastName = `Matrice ${lastEmail}`;
     const res = await route.run(agent, token, target);
     if (typeof expected === 'object') {
       expect(res.status).toBe(303);
@@ -91,7 +146,8 @@ describe('authorisation matrix', () => {
     if (expected === 403) expect(pageText(res.text)).toContain('Accès refusé');
     if (expected === 401) expect(pageText(res.text)).toContain('Connexion requise');
     if (route.happened) {
-      const allowed = who === 'admin';
+      // A state-changing route that answered with its redirect is one this visitor may use.
+      const allowed = typeof expected === 'object';
       expect(await route.happened(target, lastEmail)).toBe(allowed);
     }
   });

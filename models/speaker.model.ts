@@ -15,7 +15,8 @@ const speakerSchema = new Schema(
     /** Pages that identify the speaker (an official profile, Wikidata): ClaimReview's sameAs. */
     sameAs: { type: [{ type: String, trim: true, maxlength: 2000, match: /^https?:\/\/\S+$/ }], default: [] },
   },
-  { timestamps: true },
+  // Editors edit these in forms: a save made from a stale copy fails instead of overwriting silently.
+  { timestamps: true, optimisticConcurrency: true },
 );
 speakerSchema.index({ slug: 1 }, { unique: true });
 speakerSchema.index({ name: 1 });

@@ -53,9 +53,9 @@ export async function renderRefusal(
   req: Request,
   res: Response,
   next: NextFunction,
-  options: { ctx: PresentContext; fields: readonly string[]; entityId?: Types.ObjectId; render: (values: Values, extra: { errors?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> }) => Promise<void> },
+  options: { ctx: PresentContext; fields: readonly string[]; lists?: readonly string[]; entityId?: Types.ObjectId; render: (values: Values, extra: { errors?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> }) => Promise<void> },
 ): Promise<void> {
-  const values = typedValues(req, options.fields);
+  const values = typedValues(req, options.fields, options.lists);
   if (isFormRefusal(err)) {
     res.status(422);
     await options.render(values, { errors: fieldMessages(options.ctx.t, err.details) });
@@ -154,7 +154,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
 
     /** A refused claim: the form again, 422, a message per field, everything typed kept. */
     rejectedClaim: async (err: unknown, req: Request, res: Response, next: NextFunction) => {
-      await renderRefusal(err, req, res, next, { ctx: context(), fields: CLAIM_FIELDS, render: (values, extra) => renderClaimForm(res, values, extra) });
+      await renderRefusal(err, req, res, next, { ctx: context(), fields: CLAIM_FIELDS, lists: ['topics'], render: (values, extra) => renderClaimForm(res, values, extra) });
     },
 
     /** The claim's working page: its state, its measurements and everything that can be done to it. */
@@ -203,6 +203,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
       await renderRefusal(err, req, res, next, {
         ctx: context(),
         fields: CLAIM_FIELDS,
+        lists: ['topics'],
         entityId: parseClaimId(req.params.id),
         render: (values, extra) => renderClaimForm(res, values, { ...extra, claim: summary }),
       });

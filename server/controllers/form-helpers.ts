@@ -2,26 +2,30 @@ import type { Request } from 'express';
 import { isAppError, type AppError } from '../errors';
 import { isMessageKey, type Translate } from '../i18n';
 
-/** What an editor typed, field by field, as typed. */
 export type Values = Record<string, string | string[] | undefined>;
 
-/** Each refused field's message, in the site's language. */
+/** The field → message-key map of a refusal, as page text; an unknown key reads "invalid value". */
 export function fieldMessages(t: Translate, details: Record<string, string> | undefined): Record<string, string> {
   const messages: Record<string, string> = {};
   for (const [field, key] of Object.entries(details ?? {})) messages[field] = t(isMessageKey(key) ? key : 'form.invalid');
   return messages;
 }
 
-/** What the editor typed, as typed, so a refused form gives it all back. `topics` is a multiple select. */
-export function typedValues(req: Request, fields: readonly string[]): Values {
+/**
+ * What the editor typed, as typed, so a refused form gives it all back. `lists` are the
+ * multi-selects: one choice arrives as a string, several as an array.
+ */
+export function typedValues(req: Request, fields: readonly string[], lists: readonly string[] = []): Values {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const values: Values = {};
   for (const name of fields) {
     const value = body[name];
     if (typeof value === 'string') values[name] = value.slice(0, 5000);
   }
-  const topics = body.topics;
-  values.topics = Array.isArray(topics) ? topics.filter((v): v is string => typeof v === 'string') : typeof topics === 'string' ? [topics] : [];
+  for (const name of lists) {
+    const value = body[name];
+    values[name] = Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : typeof value === 'string' ? [value] : [];
+  }
   return values;
 }
 

@@ -9,6 +9,7 @@ import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken } from '../middleware/csrf';
 import { loginRateLimiters, type LoginRateLimitOptions } from '../middleware/rate-limit';
 import { validateBody } from '../middleware/validate';
+import { editorPeopleRoutes } from './editor-people.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
 
 export interface AccountRouterOptions {
@@ -61,6 +62,7 @@ export function accountRouter(
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
+  editorPeopleRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken);
   router.get('/admin/users', users.list);

@@ -5,9 +5,9 @@ import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { parseNewsroomDate, parseNewsroomNumber } from '../services/newsroom-input.service';
 
 /** Messages are i18n keys: the form shows them in the site's language. */
-const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
-const required = (max: number, key: string) => z.preprocess(trimmed, z.string(key).min(1, key).max(max, 'form.too_long'));
-const optional = (max: number) =>
+export const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
+export const required = (max: number, key: string) => z.preprocess(trimmed, z.string(key).min(1, key).max(max, 'form.too_long'));
+export const optional = (max: number) =>
   z.preprocess((v) => (trimmed(v) === '' ? undefined : trimmed(v)), z.string('form.invalid').max(max, 'form.too_long').optional());
 /** An unchecked box sends nothing at all. */
 const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());

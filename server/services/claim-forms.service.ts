@@ -7,6 +7,7 @@ import type { ClaimEditForm, ClaimForm, EditMeta } from '../schemas/claim-form.s
 import { bumpLastUpdate, publishClaim, type EditingContext } from './claims-editing.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
+import { createUnderFreeSlug } from './slugs.service';
 import { recordUpdate } from './updates.service';
 
 const SLUG_MAX = 80;
@@ -22,10 +23,6 @@ export function slugFromTitle(title: string): string {
     .slice(0, SLUG_MAX)
     .replace(/-+$/, '');
   return slug === '' ? 'declaration' : slug;
-}
-
-function isDuplicateKey(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;
 }
 
 export function sourceOf(form: Pick<ClaimForm, 'sourceOutlet' | 'sourceTitle' | 'sourceUrl' | 'sourcePublishedAt'>) {
@@ -120,22 +117,12 @@ export async function createDraftClaim(form: ClaimForm, actor: Actor, now: Date)
     sources: [sourceOf(form)],
     tracking: { measurementCount: 0, delivered: false },
   };
-  const base = slugFromTitle(form.title);
-  // The connection sets sanitizeFilter, so these operators are marked trusted(): `base` holds only [a-z0-9-].
-  const taken = new Set((await ClaimModel.find({ slug: trusted({ $regex: `^${base}(-\\d+)?$` }) }, { slug: 1 }).lean()).map((c) => c.slug));
-  for (let n = 1; n < 1000; n += 1) {
-    const slug = n === 1 ? base : `${base}-${n}`;
-    if (taken.has(slug)) continue;
-    try {
-      const doc = await ClaimModel.create({ ...fields, slug });
-      const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
-      await recordRevision({ claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', actor, at: now, version: doc.__v, changes });
-      return { id: doc._id, slug };
-    } catch (err) {
-      if (!isDuplicateKey(err)) throw err;
-    }
-  }
-  throw new AppError({ code: 'CONFLICT', message: `No free slug for "${base}"` });
+  return createUnderFreeSlug(ClaimModel, slugFromTitle(form.title), async (slug) => {
+    const doc = await ClaimModel.create({ ...fields, slug });
+    const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
+    await recordRevision({ claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', actor, at: now, version: doc.__v, changes });
+    return { id: doc._id, slug };
+  });
 }
 
 /** A claim an editor may work on: any status but deleted. */

@@ -4,6 +4,7 @@ import { MeasurementModel } from '../../../models/measurement.model';
 import { RevisionModel } from '../../../models/revision.model';
 import { SpeakerModel } from '../../../models/speaker.model';
 import { TimelineEventModel } from '../../../models/timeline-event.model';
+import { TopicModel } from '../../../models/topic.model';
 import { UserModel } from '../../../models/user.model';
 import { accountRouter } from '../../../server/routes/account.routes';
 import { verifyPassword } from '../../../server/services/password.service';
@@ -35,6 +36,8 @@ interface Target {
   account: TestAccount;
   claimId: string;
   measurementId: string;
+  speakerId: string;
+  topicId: string;
   email: string;
 }
 
@@ -67,7 +70,36 @@ const claimFields = (t: Target) => ({
 });
 const measurementFields = { value: '5', asOf: '21/12/2021', definition: 'mesure', sameQuantity: 'on', sourceOutlet: 'AFP' };
 
+/** The five routes of /editor/speakers or /editor/topics, acting on the target's own speaker or topic. */
+function directoryRoutes(kind: 'speakers' | 'topics'): Record<string, Route> {
+  const path = `/editor/${kind}`;
+  const idOf = (t: Target) => (kind === 'speakers' ? t.speakerId : t.topicId);
+  const named = async (t: Target) => {
+    const filter = { name: `Nom ${t.email}` };
+    return (kind === 'speakers' ? await SpeakerModel.countDocuments(filter) : await TopicModel.countDocuments(filter)) === 1;
+  };
+  return {
+    [`GET ${path}`]: get(() => path),
+    [`GET ${path}/new`]: get(() => `${path}/new`),
+    [`POST ${path}/new`]: {
+      run: (agent, token, t) => agent.post(`${path}/new`).type('form').send({ _csrf: token, name: `Nom ${t.email}` }),
+      editor: { redirect: path },
+      admin: { redirect: path },
+      happened: named,
+    },
+    [`GET ${path}/:id/edit`]: get((t) => `${path}/${idOf(t)}/edit`),
+    [`POST ${path}/:id/edit`]: {
+      run: (agent, token, t) => agent.post(`${path}/${idOf(t)}/edit`).type('form').send({ _csrf: token, name: `Nom ${t.email}`, version: '0' }),
+      editor: { redirect: path },
+      admin: { redirect: path },
+      happened: named,
+    },
+  };
+}
+
 const ROUTES: Record<string, Route> = {
+  ...directoryRoutes('speakers'),
+  ...directoryRoutes('topics'),
   'GET /editor': get(() => '/editor'),
   'GET /editor/claims/new': get(() => '/editor/claims/new'),
   'POST /editor/claims/new': {
@@ -168,7 +200,9 @@ async function newTarget(): Promise<Target> {
   const claim = await ClaimModel.create({ ...fields, slug: `matrice-${counter}-${Date.now()}`, status: 'draft', verdict: undefined, corrections: [] });
   const measurement = await MeasurementModel.create({ claim: claim._id, value: 1, asOf: new Date('2021-12-21'), definition: 'mesure', source: { outlet: 'AFP' } });
   // Unpublish needs a published claim to act on; every other route works on the draft.
-  return { account: await createTestAccount('editor'), claimId: String(claim._id), measurementId: String(measurement._id), email };
+  const speaker = await SpeakerModel.create({ slug: `matrice-auteur-${counter}-${Date.now()}`, name: `Auteur ${email}` });
+  const topic = await TopicModel.create({ slug: `matrice-theme-${counter}-${Date.now()}`, name: `Thème ${email}` });
+  return { account: await createTestAccount('editor'), claimId: String(claim._id), measurementId: String(measurement._id), speakerId: String(speaker._id), topicId: String(topic._id), email };
 }
 
 /** Every editor and admin route, from the router itself: a new route cannot be left out of the table. */

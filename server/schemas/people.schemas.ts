@@ -1,0 +1,21 @@
+import { z } from 'zod';
+// An emptied optional field is stored as absent, so clearing a role really clears it.
+import { optional, required } from './claim-form.schemas';
+/** The document's version (__v) when the form was opened: a hidden field, so only a tampered or truncated form gets it wrong. */
+const version = z.string('editor.people.version.invalid').regex(/^\d{1,9}$/, 'editor.people.version.invalid').transform(Number);
+
+export const speakerFormSchema = z.object({
+  name: required(200, 'editor.speaker.name.required'),
+  role: optional(200),
+  organisation: optional(200),
+});
+export type SpeakerForm = z.infer<typeof speakerFormSchema>;
+export const speakerEditSchema = speakerFormSchema.extend({ version });
+export type SpeakerEditForm = z.infer<typeof speakerEditSchema>;
+
+export const topicFormSchema = z.object({
+  name: required(120, 'editor.topic.name.required'),
+});
+export type TopicForm = z.infer<typeof topicFormSchema>;
+export const topicEditSchema = topicFormSchema.extend({ version });
+export type TopicEditForm = z.infer<typeof topicEditSchema>;

@@ -14,6 +14,9 @@ import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
+import { feedsRouter } from './routes/feeds.routes';
+import { presentFeedLinks } from './presenters/feed.presenter';
+import { createPresentContext } from './presenters/present-context';
 import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
 import { registerViewEngine } from './view-engine/register';
 
@@ -76,6 +79,9 @@ export function createApp({
   );
   registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config, logger });
   app.locals.siteUrl = config.siteUrl;
+  // Every page's head offers the site's feeds; claim, topic and speaker pages add their own.
+  const ctx = createPresentContext(config, new Date());
+  app.locals.siteFeedLinks = presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title'));
 
   app.use(
     STATIC_PREFIX,
@@ -102,6 +108,7 @@ export function createApp({
     loadCurrentUser,
   );
   app.use(accountRouter(config, clock, loginRateLimit ? { loginRateLimit } : {}));
+  app.use(feedsRouter(config, clock));
   app.use(publicRouter(config, clock));
 
   app.use(notFound);

@@ -3,6 +3,7 @@ import { isAppError } from '../errors';
 import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
+import { presentFeedLinks } from '../presenters/feed.presenter';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
@@ -142,19 +143,33 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
     showClaim: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const page = await getPublishedClaim(req.params.slug);
-      res.render('pages/claims/show', presentClaimPage(ctx, page));
+      const { claim } = page;
+      res.render('pages/claims/show', {
+        ...presentClaimPage(ctx, page),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'claim', slug: claim.slug }, ctx.t('feed.claim.title', { name: claim.title })),
+      });
     },
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const { speaker, ...page } = await getSpeakerPage(req.params.slug);
-      res.render('pages/speakers/show', { pageTitle: speaker.name, speaker, ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`) });
+      res.render('pages/speakers/show', {
+        pageTitle: speaker.name,
+        speaker,
+        ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'speaker', slug: speaker.slug }, ctx.t('feed.speaker.title', { name: speaker.name })),
+      });
     },
 
     showTopic: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const { topic, ...page } = await getTopicPage(req.params.slug);
-      res.render('pages/topics/show', { pageTitle: topic.name, topic, ...profileView(ctx, page, `/claims?topic=${topic.slug}`) });
+      res.render('pages/topics/show', {
+        pageTitle: topic.name,
+        topic,
+        ...profileView(ctx, page, `/claims?topic=${topic.slug}`),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'topic', slug: topic.slug }, ctx.t('feed.topic.title', { name: topic.name })),
+      });
     },
   };
 }

@@ -63,6 +63,11 @@ async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<
     .lean();
 }
 
+/** Claims matching `filter`, with their speaker and topics. */
+export function populateClaims(filter: FilterQuery<Claim>): Promise<ClaimSummary[]> {
+  return populateRefs(ClaimModel.find(filter));
+}
+
 export interface ClaimListPage {
   claims: ClaimSummary[];
   total: number;

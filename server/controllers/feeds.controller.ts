@@ -1,0 +1,44 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { presentFeedChannel, presentFeedEntries, presentFeedLinks } from '../presenters/feed.presenter';
+import { createPresentContext } from '../presenters/present-context';
+import { listFilterOptions } from '../services/claims-query.service';
+import { loadFeedData, type FeedScope } from '../services/feed-data.service';
+import { buildFeed, FEED_TYPES, type FeedFormat } from '../services/feeds.service';
+
+/** Feed readers poll; five minutes of caching costs a reader little and spares the database. */
+const FEED_MAX_AGE_SECONDS = 300;
+
+export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: () => Date) {
+  const context = () => createPresentContext(config, clock());
+  const site = () => ({ siteUrl: config.siteUrl, siteName: context().t('site.name') });
+
+  return {
+    /**
+     * One feed. The body depends only on the updates (the feed's date is its newest item's),
+     * so Express's ETag, with Last-Modified, lets a reader's repeat request get a 304.
+     */
+    feed: (format: FeedFormat, scopeOf: (req: Request<Record<string, string>>) => FeedScope) => async (req: Request<Record<string, string>>, res: Response) => {
+      const ctx = context();
+      const data = await loadFeedData(scopeOf(req));
+      const body = buildFeed(presentFeedChannel(ctx, site(), data.subject), presentFeedEntries(ctx, site(), data), format);
+      const newest = data.updates[0]?.at;
+      res.set('Content-Type', FEED_TYPES[format].contentType);
+      res.set('Cache-Control', `public, max-age=${FEED_MAX_AGE_SECONDS}`);
+      if (newest) res.set('Last-Modified', newest.toUTCString());
+      res.send(body);
+    },
+
+    /** /feeds: every feed on offer. */
+    index: async (_req: Request, res: Response) => {
+      const ctx = context();
+      const { topics, speakers } = await listFilterOptions();
+      res.render('pages/feeds', {
+        pageTitle: ctx.t('feeds.title'),
+        siteFeeds: presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title')),
+        topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug }, ctx.t('feed.topic.title', { name: t.name })) })),
+        speakers: speakers.map((s) => ({ name: s.name, links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug }, ctx.t('feed.speaker.title', { name: s.name })) })),
+      });
+    },
+  };
+}

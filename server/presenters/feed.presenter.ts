@@ -1,0 +1,105 @@
+import type { FeedData, FeedUpdate } from '../services/feed-data.service';
+import { FEED_FORMATS, FEED_TYPES, type FeedChannel, type FeedEntry } from '../services/feeds.service';
+import { formatPercent } from '../view-engine/format';
+import { formatFigure, presentClaimCard } from './claim.presenter';
+import type { PresentContext } from './present-context';
+
+export interface FeedSite {
+  siteUrl: string;
+  siteName: string;
+}
+
+/** Where a feed lives, without its extension: /feed, /claims/:slug/feed, /topics/:slug/feed … */
+export function feedBasePath(subject: FeedData['subject']): string {
+  return subject.kind === 'site' ? '/feed' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}/feed`;
+}
+
+function pagePath(subject: FeedData['subject']): string {
+  return subject.kind === 'site' ? '/' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}`;
+}
+
+export function presentFeedChannel(ctx: PresentContext, site: FeedSite, subject: FeedData['subject']): FeedChannel {
+  const name = subject.name ?? '';
+  const texts = {
+    site: { title: ctx.t('feed.site.title'), description: ctx.t('feed.site.description') },
+    claim: { title: ctx.t('feed.claim.title', { name }), description: ctx.t('feed.claim.description', { name }) },
+    topic: { title: ctx.t('feed.topic.title', { name }), description: ctx.t('feed.topic.description', { name }) },
+    speaker: { title: ctx.t('feed.speaker.title', { name }), description: ctx.t('feed.speaker.description', { name }) },
+  }[subject.kind];
+  return {
+    ...texts,
+    link: `${site.siteUrl}${pagePath(subject)}`,
+    feedBase: `${site.siteUrl}${feedBasePath(subject)}`,
+    language: ctx.locale,
+    siteUrl: site.siteUrl,
+    siteName: site.siteName,
+  };
+}
+
+/** "Faux pass sanitaires : nouvelle mesure, 3 601 (2,0 % de l’annonce)": what happened, in the site's language. */
+function itemTitle(ctx: PresentContext, update: FeedUpdate): string {
+  const { claim } = update;
+  const title = claim.title;
+  switch (update.kind) {
+    case 'claim-published':
+      return ctx.t('feed.item.published', { title });
+    case 'measurement-added': {
+      const value = update.measurement?.value;
+      if (typeof value !== 'number') return ctx.t('feed.item.measurement', { title });
+      const figure = formatFigure(ctx, claim.announced, value, update.measurement?.unit);
+      const announced = claim.announced.value;
+      if (claim.announced.kind === 'deadline' || typeof announced !== 'number' || announced === 0) return ctx.t('feed.item.measurement_value', { title, figure });
+      return ctx.t('feed.item.measurement_share', { title, figure, percent: formatPercent((value / announced) * 100, ctx.locale) });
+    }
+    case 'statement-added':
+      return ctx.t('feed.item.statement', { title });
+    case 'event-added':
+      return ctx.t('feed.item.event', { title });
+    case 'verdict-changed':
+      return ctx.t('feed.item.verdict', { title });
+    default:
+      return ctx.t('feed.item.correction', { title });
+  }
+}
+
+/** The claim's gap as it stands now, in words: what a reader of the item wants next. */
+function gapParagraphs(ctx: PresentContext, update: FeedUpdate): string[] {
+  const card = presentClaimCard(ctx, update.claim);
+  if (card.measured && card.percentText) {
+    return [
+      ctx.t('feed.gap.measured', { announced: card.announced ?? '—', measured: card.measured, percent: card.percentText }),
+      ...(card.factorText ? [ctx.t('feed.gap.factor', { factor: card.factorText })] : []),
+      ...(card.proxy ? [ctx.t('feed.gap.proxy')] : []),
+    ];
+  }
+  return [card.announced ? ctx.t('feed.gap.state', { announced: card.announced, state: card.state }) : ctx.t('feed.gap.unquantified', { state: card.state })];
+}
+
+/** Each update is one entry, with its own id and its own date. */
+export function presentFeedEntries(ctx: PresentContext, site: FeedSite, data: FeedData): FeedEntry[] {
+  return data.updates.map((update) => ({
+    guid: `urn:ecart:update:${update.id.toHexString()}`,
+    title: itemTitle(ctx, update),
+    paragraphs: [update.summary, ...gapParagraphs(ctx, update)],
+    link: `${site.siteUrl}/claims/${update.claim.slug}`,
+    date: update.at,
+  }));
+}
+
+export interface FeedLink {
+  type: string;
+  title: string;
+  href: string;
+  format: string;
+}
+
+/** The three formats of one feed, for `<link rel="alternate">` and for visible links. Paths are site-relative. */
+export function presentFeedLinks(ctx: PresentContext, subject: FeedData['subject'], title: string): FeedLink[] {
+  const base = feedBasePath(subject);
+  return FEED_FORMATS.map((format) => ({
+    type: FEED_TYPES[format].mediaType,
+    title: `${title} (${ctx.t(`feed.format.${format}`)})`,
+    href: `${base}.${FEED_TYPES[format].extension}`,
+    format: ctx.t(`feed.format.${format}`),
+  }));
+}

@@ -1,0 +1,78 @@
+import { trusted, type FilterQuery, type Types } from 'mongoose';
+import { ClaimModel, type Claim } from '../../models/claim.model';
+import { MeasurementModel } from '../../models/measurement.model';
+import { SpeakerModel } from '../../models/speaker.model';
+import { TopicModel } from '../../models/topic.model';
+import { UpdateModel } from '../../models/update.model';
+import { AppError } from '../errors';
+import { FEED_LIMIT } from './feeds.service';
+import { populateClaims, type ClaimSummary } from './claims-query.service';
+
+export type FeedScope = { kind: 'site' } | { kind: 'claim'; slug: string } | { kind: 'topic'; slug: string } | { kind: 'speaker'; slug: string };
+
+export interface FeedUpdate {
+  id: Types.ObjectId;
+  kind: string;
+  at: Date;
+  summary: string;
+  claim: ClaimSummary;
+  /** For a new measurement: the measurement as it stands (null once removed). */
+  measurement: { value?: number | null; unit?: string | null; delivered?: boolean | null } | null;
+}
+
+export interface FeedData {
+  /** What the feed follows: the whole site, or one claim, topic or speaker. */
+  subject: { kind: FeedScope['kind']; slug?: string; name?: string };
+  updates: FeedUpdate[];
+}
+
+/** The published claims a feed covers. Unknown slugs are a 404, like their pages. */
+async function scopeFilter(scope: FeedScope): Promise<{ filter: FilterQuery<Claim>; name?: string }> {
+  switch (scope.kind) {
+    case 'site':
+      return { filter: { status: 'published' } };
+    case 'claim': {
+      const claim = await ClaimModel.findOne({ slug: scope.slug, status: 'published' }, { title: 1 }).lean();
+      if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${scope.slug}"` });
+      return { filter: { _id: claim._id, status: 'published' }, name: claim.title };
+    }
+    case 'topic': {
+      const topic = await TopicModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
+      if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${scope.slug}"` });
+      return { filter: { topics: topic._id, status: 'published' }, name: topic.name };
+    }
+    case 'speaker': {
+      const speaker = await SpeakerModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
+      if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${scope.slug}"` });
+      return { filter: { speaker: speaker._id, status: 'published' }, name: speaker.name };
+    }
+  }
+}
+
+/**
+ * The latest updates of the published claims in scope, newest first, each with its claim
+ * (for titles, links and the gap) and, for new measurements, the measurement: four queries.
+ */
+export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
+  const { filter, name } = await scopeFilter(scope);
+  const claimIds = await ClaimModel.distinct('_id', filter);
+  const rows = await UpdateModel.find({ claim: trusted({ $in: claimIds }) })
+    .sort({ at: -1, _id: -1 })
+    .limit(FEED_LIMIT)
+    .lean();
+  const usedIds = [...new Set(rows.map((r) => String(r.claim)))];
+  const measurementIds = rows.filter((r) => r.kind === 'measurement-added' && r.subject).map((r) => r.subject!);
+  const [claims, measurements] = await Promise.all([
+    populateClaims({ _id: trusted({ $in: usedIds }) }),
+    MeasurementModel.find({ _id: trusted({ $in: measurementIds }) }, { value: 1, unit: 1, delivered: 1 }).lean(),
+  ]);
+  const claimById = new Map(claims.map((c) => [String(c._id), c]));
+  const measurementById = new Map(measurements.map((m) => [String(m._id), m]));
+  const updates = rows.flatMap((row): FeedUpdate[] => {
+    const claim = claimById.get(String(row.claim));
+    if (!claim) return [];
+    const measurement = row.kind === 'measurement-added' && row.subject ? (measurementById.get(String(row.subject)) ?? null) : null;
+    return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, claim, measurement }];
+  });
+  return { subject: { kind: scope.kind, ...(scope.kind === 'site' ? {} : { slug: scope.slug }), ...(name ? { name } : {}) }, updates };
+}

@@ -1,0 +1,79 @@
+import { Feed } from 'feed';
+
+export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
+
+/** File extension and Content-Type of each format; the charset is explicit for every client. */
+export const FEED_TYPES: Record<FeedFormat, { extension: string; contentType: string; mediaType: string }> = {
+  rss: { extension: 'xml', contentType: 'application/rss+xml; charset=utf-8', mediaType: 'application/rss+xml' },
+  atom: { extension: 'atom', contentType: 'application/atom+xml; charset=utf-8', mediaType: 'application/atom+xml' },
+  json: { extension: 'json', contentType: 'application/feed+json; charset=utf-8', mediaType: 'application/feed+json' },
+};
+
+export interface FeedChannel {
+  /** e.g. "Écart", or "Écart · Faux pass sanitaires". */
+  title: string;
+  description: string;
+  /** Absolute URL of the page the feed follows. */
+  link: string;
+  /** Absolute URL of this feed without its extension: `${feedBase}.xml`, `.atom`, `.json`. */
+  feedBase: string;
+  language: string;
+  siteUrl: string;
+  siteName: string;
+}
+
+export interface FeedEntry {
+  /** Stable, never reused: the update's own id. */
+  guid: string;
+  title: string;
+  /** Plain text paragraphs; escaped here, whatever they contain. */
+  paragraphs: string[];
+  link: string;
+  /** The update's own date, never the time of the request or of a later edit. */
+  date: Date;
+}
+
+export const FEED_LIMIT = 50;
+
+const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+
+/**
+ * One feed in one format, a pure function of its entries: the same updates give the same
+ * bytes (the feed's own date is its newest entry's), so ETags hold between requests.
+ * Entries are sorted newest first and cut to the latest FEED_LIMIT.
+ */
+export function buildFeed(channel: FeedChannel, entries: FeedEntry[], format: FeedFormat): string {
+  const latest = [...entries].sort((a, b) => b.date.getTime() - a.date.getTime() || (a.guid < b.guid ? 1 : -1)).slice(0, FEED_LIMIT);
+  const feed = new Feed({
+    title: channel.title,
+    description: channel.description,
+    id: channel.link,
+    link: channel.link,
+    language: channel.language,
+    updated: latest[0]?.date ?? new Date(0),
+    generator: channel.siteName,
+    copyright: channel.siteName,
+    feedLinks: { rss: `${channel.feedBase}.xml`, atom: `${channel.feedBase}.atom`, json: `${channel.feedBase}.json` },
+    author: { name: channel.siteName, link: channel.siteUrl },
+  });
+  for (const entry of latest) {
+    feed.addItem({
+      title: entry.title,
+      id: entry.guid,
+      guid: entry.guid,
+      link: entry.link,
+      date: entry.date,
+      published: entry.date,
+      description: entry.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+    });
+  }
+  switch (format) {
+    case 'rss':
+      return feed.rss2();
+    case 'atom':
+      return feed.atom1();
+    case 'json':
+      return feed.json1();
+  }
+}

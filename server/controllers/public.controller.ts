@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
 import { presentFeedLinks } from '../presenters/feed.presenter';
+import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
@@ -71,7 +72,7 @@ function listHref(query: ClaimListQuery, changes: Partial<ClaimListQuery>): stri
   return qs ? `/claims?${qs}` : '/claims';
 }
 
-export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, clock: Clock) {
+export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock) {
   return {
     home: async (_req: Request, res: Response) => {
       const ctx = createPresentContext(config, clock());
@@ -144,8 +145,27 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
       const ctx = createPresentContext(config, clock());
       const page = await getPublishedClaim(req.params.slug);
       const { claim } = page;
+      const review =
+        claim.verdict && claim.publishedAt
+          ? buildClaimReview(
+              {
+                slug: claim.slug,
+                title: claim.title,
+                publishedAt: claim.publishedAt,
+                saidAt: claim.saidAt,
+                saidAtPrecision: claim.saidAtPrecision,
+                appearance: claim.appearance,
+                sources: claim.sources,
+                speaker: claim.speaker,
+                verdict: { rating: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) },
+              },
+              { siteUrl: config.siteUrl, siteName: ctx.t('site.name'), timeZone: config.timeZone },
+            )
+          : null;
       res.render('pages/claims/show', {
         ...presentClaimPage(ctx, page),
+        // Built and escaped here (see jsonLdScriptContent): the one triple-stash on the page.
+        claimReviewJsonLd: review ? jsonLdScriptContent(review) : null,
         pageFeedLinks: presentFeedLinks(ctx, { kind: 'claim', slug: claim.slug }, ctx.t('feed.claim.title', { name: claim.title })),
       });
     },

@@ -12,11 +12,11 @@ import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas
 export const CLAIMS_PER_PAGE = 20;
 
 type WithId<T> = T & { _id: Types.ObjectId };
-export type SpeakerRef = WithId<Pick<Speaker, 'slug' | 'name' | 'role' | 'organisation'>>;
+export type SpeakerRef = WithId<Pick<Speaker, 'slug' | 'name' | 'role' | 'organisation' | 'kind' | 'sameAs'>>;
 export type TopicRef = WithId<Pick<Topic, 'slug' | 'name'>>;
 export type ClaimSummary = WithId<Omit<Claim, 'speaker' | 'topics'>> & { speaker: SpeakerRef; topics: TopicRef[] };
 
-const SPEAKER_FIELDS = 'slug name role organisation';
+const SPEAKER_FIELDS = 'slug name role organisation kind sameAs';
 const TOPIC_FIELDS = 'slug name';
 
 /*

@@ -12,6 +12,8 @@ import { requestLogger } from './middleware/request-logger';
 import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
+import { apiRouter } from './routes/api.routes';
+import { csvRouter } from './routes/csv.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
 import { feedsRouter } from './routes/feeds.routes';
@@ -109,6 +111,8 @@ export function createApp({
   );
   app.use(accountRouter(config, clock, loginRateLimit ? { loginRateLimit } : {}));
   app.use(feedsRouter(config, clock));
+  app.use('/api', apiRouter(config, clock));
+  app.use(csvRouter(config, clock));
   app.use(publicRouter(config, clock));
 
   app.use(notFound);

@@ -88,7 +88,7 @@ export type GapPanel =
 
 type MeasurementRow = ClaimPage['measurements'][number];
 
-function numericGap(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): NumericGap {
+export function numericGap(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): NumericGap {
   return computeNumericGap({
     announced: claim.announced.value ?? 0,
     announcedAt: claim.saidAt,
@@ -100,7 +100,7 @@ function numericGap(ctx: PresentContext, claim: ClaimSummary, measurements: Meas
   });
 }
 
-function deadlineStatus(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): DeadlineStatus {
+export function deadlineStatus(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): DeadlineStatus {
   return computeDeadlineStatus({
     dueAt: claim.announced.dueAt as Date,
     announcedAt: claim.saidAt,
@@ -220,13 +220,31 @@ export interface PresentedTimelineEntry extends TimelineItem {
  * December 2021" is usually what a December article reports after the fact, so it follows
  * the precisely dated events of that month rather than preceding the announcement.
  */
-function isCoarse(precision: DatePrecision): boolean {
+export function isCoarse(precision: DatePrecision): boolean {
   return precision === 'month' || precision === 'year';
 }
 
 function sortInstant(at: Date, precision: DatePrecision, timeZone: string): Date {
   if (precision !== 'month' && precision !== 'year') return at;
   return DateTime.fromJSDate(at, { zone: timeZone }).endOf(precision).toJSDate();
+}
+
+/**
+ * Timeline entries in reading order, each with its distance from the announcement, for the
+ * page and the JSON API alike. Coarse entries sort at the end of their period (see
+ * sortInstant) but keep their own `at`; the announcement keeps its instant (the start of
+ * its period), so it always leads.
+ */
+export function orderTimeline<T extends TimelineEntryInput>(saidAt: Date, items: T[], timeZone: string) {
+  const sortable = items.map((item) => ({
+    ...item,
+    displayAt: item.at,
+    at: item.kind === 'statement-original' ? item.at : sortInstant(item.at, item.precision, timeZone),
+  }));
+  return buildTimeline(saidAt, sortable, timeZone).map(({ entry: { displayAt, ...entry }, ...placed }) => ({
+    ...placed,
+    entry: { ...entry, at: displayAt } as unknown as T,
+  }));
 }
 
 /** Every event of the claim in order, with its distance from the announcement. */
@@ -293,16 +311,9 @@ export function presentTimeline(ctx: PresentContext, page: ClaimPage): Presented
       source: null,
     })),
   ];
-  // The announcement keeps its own instant (the start of its period), so it always leads.
-  const sortable = items.map((item) => ({
-    ...item,
-    displayAt: item.at,
-    at: item.kind === 'statement-original' ? item.at : sortInstant(item.at, item.precision, ctx.timeZone),
-  }));
-  return buildTimeline(claim.saidAt, sortable, ctx.timeZone).map(({ entry: { displayAt, ...entry }, daysAfterAnnouncement, relation }) => ({
+  return orderTimeline(claim.saidAt, items, ctx.timeZone).map(({ entry, daysAfterAnnouncement, relation }) => ({
     ...entry,
-    at: displayAt,
-    date: presentDate(ctx, displayAt, entry.precision),
+    date: presentDate(ctx, entry.at, entry.precision),
     // A month- or year-precise date has no meaningful distance in days.
     relative:
       entry.kind === 'statement-original' || isCoarse(entry.precision) || isCoarse(claim.saidAtPrecision)

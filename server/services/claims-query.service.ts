@@ -56,7 +56,8 @@ export function claimState(claim: Pick<Claim, 'announced' | 'tracking'>, now: Da
   return measured ? 'measured' : 'awaiting';
 }
 
-async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<ClaimSummary[]> {
+/** Loads a claims query with its speaker and topics; the one place that decides which of their fields a claim carries. */
+export async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<ClaimSummary[]> {
   return await query
     .populate<{ speaker: SpeakerRef }>('speaker', SPEAKER_FIELDS)
     .populate<{ topics: TopicRef[] }>('topics', TOPIC_FIELDS)

@@ -1,0 +1,81 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { validatedQuery } from '../middleware/validate';
+import {
+  apiClaimDetail,
+  apiClaimSummary,
+  apiProfile,
+  apiSpeaker,
+  apiTopic,
+  apiUpdate,
+  createApiContext,
+  type ApiPagination,
+} from '../presenters/api.presenter';
+import { claimListQuerySchema } from '../schemas/claims-query.schemas';
+import { updatesQuerySchema } from '../schemas/api.schemas';
+import {
+  CLAIMS_PER_PAGE,
+  getPublishedClaim,
+  getSpeakerPage,
+  getTopicPage,
+  listFilterOptions,
+  listPublishedClaims,
+} from '../services/claims-query.service';
+import { listPublicUpdates, UPDATES_PER_PAGE } from '../services/open-data.service';
+import type { Clock } from './public.controller';
+
+/** A minute: the data changes a few times a day, and a popular embed should not reach the database on every view. */
+const CACHE_CONTROL = 'public, max-age=60';
+
+function send(res: Response, body: unknown): void {
+  res.set('Cache-Control', CACHE_CONTROL).json(body);
+}
+
+function pagination(page: { page: number; pageCount: number; total: number }, perPage: number): ApiPagination {
+  return { page: page.page, pageCount: page.pageCount, total: page.total, perPage };
+}
+
+export function apiController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock) {
+  return {
+    listClaims: async (_req: Request, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const list = await listPublishedClaims(validatedQuery(res, claimListQuerySchema), ctx.now);
+      send(res, { data: list.claims.map((c) => apiClaimSummary(ctx, c)), pagination: pagination(list, CLAIMS_PER_PAGE) });
+    },
+
+    showClaim: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      send(res, { data: apiClaimDetail(ctx, await getPublishedClaim(req.params.slug)) });
+    },
+
+    listUpdates: async (_req: Request, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const list = await listPublicUpdates(validatedQuery(res, updatesQuerySchema));
+      send(res, { data: list.updates.map((u) => apiUpdate(ctx, u)), pagination: pagination(list, UPDATES_PER_PAGE) });
+    },
+
+    listSpeakers: async (_req: Request, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const { speakers } = await listFilterOptions();
+      send(res, { data: speakers.map((s) => apiSpeaker(ctx, s)) });
+    },
+
+    showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const { speaker, ...page } = await getSpeakerPage(req.params.slug);
+      send(res, { data: apiProfile(ctx, apiSpeaker(ctx, speaker), 'speaker', page) });
+    },
+
+    listTopics: async (_req: Request, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const { topics } = await listFilterOptions();
+      send(res, { data: topics.map((t) => apiTopic(ctx, t)) });
+    },
+
+    showTopic: async (req: Request<{ slug: string }>, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const { topic, ...page } = await getTopicPage(req.params.slug);
+      send(res, { data: apiProfile(ctx, apiTopic(ctx, topic), 'topic', page) });
+    },
+  };
+}

@@ -139,21 +139,30 @@ export async function getHomePage(now: Date): Promise<HomePage> {
 }
 
 /**
- * The newest updates of published claims. Updates of drafts are kept (they become visible
- * when the claim is published) but never shown before; over-fetching a bounded window keeps
- * this one query plus one populate.
+ * The newest update of each of the most recently updated published claims: one line per
+ * claim, so one claim's burst of updates (a seed load, a busy day) does not fill the list.
+ * Updates of drafts are kept (they become visible when the claim is published) but never
+ * shown before. A bounded window of recent updates keeps this one query plus one populate.
  */
 export async function latestPublicUpdates(limit: number): Promise<HomePage['updates']> {
   const rows = await UpdateModel.find({})
     .sort({ at: -1, _id: -1 })
-    .limit(limit * 4)
+    .limit(limit * 20)
     .populate<{ claim: WithId<Pick<Claim, 'slug' | 'title' | 'status'>> | null }>({
       path: 'claim',
       select: 'slug title status',
       match: { status: 'published' },
     })
     .lean();
-  return rows.filter((row) => row.claim !== null).slice(0, limit) as unknown as PublicUpdate[];
+  const seen = new Set<string>();
+  const latest = rows.filter((row) => {
+    if (row.claim === null) return false;
+    const id = String(row.claim._id);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  return latest.slice(0, limit) as unknown as PublicUpdate[];
 }
 
 export interface ClaimPage {

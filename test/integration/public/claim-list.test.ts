@@ -170,4 +170,13 @@ describe('home', () => {
     expect(slugsOf(open).length).toBeLessThanOrEqual(6);
     expect(slugsOf(open).filter((slug) => !awaiting.has(slug))).toEqual([]);
   });
+
+  it('when the latest updates are listed, then each claim appears once, with its newest update', async () => {
+    const res = await request(seeded.app).get('/');
+    const updates = /<h2 id="latest">[\s\S]*?<\/ol>/.exec(res.text)?.[0] ?? '';
+    const slugs = [...updates.matchAll(/<p class="updates__claim"><a href="\/claims\/([a-z0-9-]+)">/g)].map((m) => m[1]);
+    // Every seeded claim has several updates, all recorded at load time.
+    expect(slugs.length).toBe(Math.min(8, SEED_DATA.claims.length));
+    expect(new Set(slugs).size).toBe(slugs.length);
+  });
 });

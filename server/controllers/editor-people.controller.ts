@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { Config } from '../config';
 import { isAppError } from '../errors';
 import type { MessageKey } from '../i18n';
+import { SPEAKER_KINDS } from '../../models/speaker.model';
 import { validatedBody } from '../middleware/validate';
 import { createPresentContext } from '../presenters/present-context';
 import { speakerEditSchema, speakerFormSchema, topicEditSchema, topicFormSchema } from '../schemas/people.schemas';
@@ -24,6 +25,8 @@ interface FieldSpec {
   label: MessageKey;
   max: number;
   required?: boolean;
+  /** A choice from a list instead of free text. */
+  options?: { value: string; label: MessageKey }[];
 }
 
 /** A speaker or topic as the services return it: its fields are read by name from FieldSpec. */
@@ -59,6 +62,7 @@ const SPEAKERS: Directory<z.infer<typeof speakerFormSchema>, z.infer<typeof spea
     { name: 'name', label: 'editor.speaker.name', max: 200, required: true },
     { name: 'role', label: 'editor.speaker.role', max: 200 },
     { name: 'organisation', label: 'editor.speaker.organisation', max: 200 },
+    { name: 'kind', label: 'editor.speaker.kind', max: 20, options: SPEAKER_KINDS.map((k) => ({ value: k, label: `speaker.kind.${k}` as const })) },
   ],
   keys: { list: 'editor.speaker.list.title', create: 'editor.speaker.new.title', edit: 'editor.speaker.edit.title', empty: 'editor.speaker.empty', submitNew: 'editor.speaker.submit_new' },
   createSchema: speakerFormSchema,
@@ -126,6 +130,7 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
       conflict,
       fields: dir.fields.map((f) => ({
         ...f,
+        options: f.options?.map((o) => ({ value: o.value, label: t()(o.label), selected: o.value === state.values[f.name] })),
         value: state.values[f.name],
         error: errors?.[f.name],
         stored: conflict && entry ? { text: storedText(entry, f.name) } : undefined,
@@ -150,7 +155,11 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
         columns: dir.fields.map((f) => f.label),
         entries: entries.map((e) => ({
           id: String(e._id),
-          cells: dir.fields.map((f) => storedText(e, f.name)),
+          cells: dir.fields.map((f) => {
+            const text = storedText(e, f.name);
+            const option = f.options?.find((o) => o.value === text);
+            return option ? t()(option.label) : text;
+          }),
           slug: e.slug,
           editPath: `${dir.path}/${String(e._id)}/edit`,
           publicUrl: `${dir.publicPath}/${e.slug}`,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 // An emptied optional field is stored as absent, so clearing a role really clears it.
+import { SPEAKER_KINDS } from '../../models/speaker.model';
 import { optional, required } from './claim-form.schemas';
 /** The document's version (__v) when the form was opened: a hidden field, so only a tampered or truncated form gets it wrong. */
 const version = z.string('editor.people.version.invalid').regex(/^\d{1,9}$/, 'editor.people.version.invalid').transform(Number);
@@ -8,6 +9,8 @@ export const speakerFormSchema = z.object({
   name: required(200, 'editor.speaker.name.required'),
   role: optional(200),
   organisation: optional(200),
+  // Who is speaking decides how ClaimReview names them; unset is read as a person.
+  kind: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SPEAKER_KINDS, 'editor.speaker.kind.invalid').optional()),
 });
 export type SpeakerForm = z.infer<typeof speakerFormSchema>;
 export const speakerEditSchema = speakerFormSchema.extend({ version });

@@ -264,6 +264,17 @@ describe('the editor’s speaker form', () => {
     expect(after).not.toHaveProperty('organisation');
   });
 
+  it('when a speaker is said to be an organisation, then it is stored, shown selected, and a made-up kind is refused with 422', async () => {
+    const name = uniqueName('Agence');
+    await editor.post(`${SPEAKERS.path}/new`).type('form').send({ _csrf: token, name, kind: 'organisation' }).expect(303);
+    const stored = (await SpeakerModel.findOne({ name }).lean())!;
+    expect(stored.kind).toBe('organisation');
+    const form = (await editor.get(`${SPEAKERS.path}/${String(stored._id)}/edit`).expect(200)).text;
+    expect(form).toContain('<option value="organisation" selected>Une organisation</option>');
+    const refused = await editor.post(`${SPEAKERS.path}/new`).type('form').send({ _csrf: token, name: uniqueName('Autre'), kind: 'robot' }).expect(422);
+    expect(refused.text).toContain('Choisissez dans la liste.');
+  });
+
   it('when the dashboard is read, then it links to the speaker and topic screens', async () => {
     const res = await editor.get('/editor').expect(200);
     expect(res.text).toContain('<a href="/editor/speakers">Auteurs</a>');

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import { ClaimModel } from '../models/claim.model';
 import {
@@ -12,7 +11,8 @@ import {
   setVerdict,
   type EditingContext,
 } from '../server/services/claims-editing.service';
-import { parseSeedDate, type ParsedSeedDate } from './seed-dates';
+import { deadlineInstant } from '../server/services/newsroom-input.service';
+import { parseSeedDate } from './seed-dates';
 import type { SeedClaim, SeedData, SeedSource } from './seed.types';
 
 /**
@@ -33,14 +33,6 @@ function toSource(source: SeedSource, timeZone: string) {
     url: source.url,
     quote: source.quote,
   };
-}
-
-/** A deadline given as a month or a year ("opérationnel en 2017") is due at the end of it. */
-function dueDate(date: ParsedSeedDate, timeZone: string): Date {
-  if (date.precision === 'month' || date.precision === 'year') {
-    return DateTime.fromJSDate(date.at, { zone: timeZone }).endOf(date.precision).toJSDate();
-  }
-  return date.at;
 }
 
 function summaryOf(text: string, max = 200): string {
@@ -75,7 +67,7 @@ async function loadClaim(seed: SeedClaim, speakers: Map<string, Types.ObjectId>,
       value: seed.announced.value,
       unit: seed.announced.unit,
       currency: seed.announced.currency,
-      dueAt: due ? dueDate(due, tz) : undefined,
+      dueAt: due ? deadlineInstant(due, tz) : undefined,
       duePrecision: due?.precision,
       definition: seed.announced.definition,
     },

@@ -147,7 +147,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     },
 
     createClaim: async (req: Request, res: Response) => {
-      const created = await createDraftClaim(validatedBody(res, claimSchema), actorOf(res), clock());
+      const created = await createDraftClaim(validatedBody(res, claimSchema), actorOf(res), editing());
       req.log.info({ claimId: String(created.id), slug: created.slug }, 'claim created');
       res.redirect(303, claimHubPath(created.id));
     },

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { presentFeedChannel, presentFeedEntries, presentFeedLinks } from '../presenters/feed.presenter';
 import { createPresentContext } from '../presenters/present-context';
-import { listFilterOptions } from '../services/claims-query.service';
+import { listFilterOptions, listPublishedClaimTitles } from '../services/claims-query.service';
 import { loadFeedData, type FeedScope } from '../services/feed-data.service';
 import { buildFeed, FEED_TYPES, type FeedFormat } from '../services/feeds.service';
 
@@ -22,21 +22,21 @@ export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'si
       const ctx = context();
       const data = await loadFeedData(scopeOf(req));
       const body = buildFeed(presentFeedChannel(ctx, site(), data.subject), presentFeedEntries(ctx, site(), data), format);
-      const newest = data.updates[0]?.at;
       res.set('Content-Type', FEED_TYPES[format].contentType);
       res.set('Cache-Control', `public, max-age=${FEED_MAX_AGE_SECONDS}`);
-      if (newest) res.set('Last-Modified', newest.toUTCString());
+      if (data.lastModified) res.set('Last-Modified', data.lastModified.toUTCString());
       res.send(body);
     },
 
     /** /feeds: every feed on offer. */
     index: async (_req: Request, res: Response) => {
       const ctx = context();
-      const { topics, speakers } = await listFilterOptions();
+      const [{ topics, speakers }, claims] = await Promise.all([listFilterOptions(), listPublishedClaimTitles()]);
       res.render('pages/feeds', {
         pageTitle: ctx.t('feeds.title'),
         siteFeeds: presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title')),
         topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug }, ctx.t('feed.topic.title', { name: t.name })) })),
+        claims: claims.map((c) => ({ name: c.title, links: presentFeedLinks(ctx, { kind: 'claim', slug: c.slug }, ctx.t('feed.claim.title', { name: c.title })) })),
         speakers: speakers.map((s) => ({ name: s.name, links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug }, ctx.t('feed.speaker.title', { name: s.name })) })),
       });
     },

@@ -5,6 +5,7 @@ import { TopicModel } from '../../models/topic.model';
 import { AppError } from '../errors';
 import type { ClaimEditForm, ClaimForm, EditMeta } from '../schemas/claim-form.schemas';
 import { bumpLastUpdate, publishClaim, type EditingContext } from './claims-editing.service';
+import { deadlineInstant } from './newsroom-input.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
 import { createUnderFreeSlug } from './slugs.service';
@@ -77,7 +78,7 @@ async function checkReferences(form: ClaimForm): Promise<Types.ObjectId[]> {
 }
 
 /** The claim's fields as the form sets them. Sources beyond the first (seeded ones) are kept as they are. */
-function claimFields(form: ClaimForm, topics: Types.ObjectId[]) {
+function claimFields(form: ClaimForm, topics: Types.ObjectId[], timeZone: string) {
   const numeric = form.kind === 'count' || form.kind === 'money' || form.kind === 'percentage';
   return {
     title: form.title,
@@ -94,7 +95,7 @@ function claimFields(form: ClaimForm, topics: Types.ObjectId[]) {
       value: numeric ? form.value : undefined,
       unit: form.unit,
       currency: form.kind === 'money' ? form.currency : undefined,
-      dueAt: form.kind === 'deadline' ? form.dueAt?.at : undefined,
+      dueAt: form.kind === 'deadline' && form.dueAt ? deadlineInstant(form.dueAt, timeZone) : undefined,
       duePrecision: form.kind === 'deadline' ? form.dueAt?.precision : undefined,
       definition: form.definition,
     },
@@ -110,9 +111,10 @@ function claimSnapshot(claim: object): Snapshot {
  * (saveClaimBySlug), so that a title that clashes never overwrites another claim: the unique
  * index refuses the insert and the next suffix is tried.
  */
-export async function createDraftClaim(form: ClaimForm, actor: Actor, now: Date): Promise<{ id: Types.ObjectId; slug: string }> {
+export async function createDraftClaim(form: ClaimForm, actor: Actor, { now, timeZone }: EditingContext): Promise<{ id: Types.ObjectId; slug: string }> {
+  assertNotFuture({ saidAt: form.saidAt.at }, now);
   const fields = {
-    ...claimFields(form, await checkReferences(form)),
+    ...claimFields(form, await checkReferences(form), timeZone),
     status: 'draft' as const,
     sources: [sourceOf(form)],
     tracking: { measurementCount: 0, delivered: false },
@@ -138,6 +140,19 @@ export function staleVersion(entity: string, current: number | undefined): AppEr
 
 function isVersionError(err: unknown): boolean {
   return err instanceof Error && err.name === 'VersionError';
+}
+
+/** How far ahead of Écart's clock a date of something already said or measured may be: time zones, not typos. */
+const FUTURE_MARGIN_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * What was said, measured or done cannot be dated after today: "2031" for "2021" would pin the
+ * claim to the top of "latest" for years and make a future figure the headline.
+ */
+export function assertNotFuture(dates: Record<string, Date>, now: Date): void {
+  const details: Record<string, string> = {};
+  for (const [field, at] of Object.entries(dates)) if (at.getTime() > now.getTime() + FUTURE_MARGIN_MS) details[field] = 'form.date.future';
+  if (Object.keys(details).length > 0) throw new AppError({ code: 'VALIDATION', message: 'Date in the future', details });
 }
 
 /**
@@ -167,8 +182,9 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
   if (!doc) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
   if (doc.__v !== form.version) throw staleVersion('claim', doc.__v);
   assertCorrectable(doc, form);
+  assertNotFuture({ saidAt: form.saidAt.at }, ctx.now);
   const before = claimSnapshot(doc.toObject());
-  const fields = claimFields(form, await checkReferences(form));
+  const fields = claimFields(form, await checkReferences(form), ctx.timeZone);
   // A multiple select sends topics in menu order: the same set, reordered, is no change.
   const sameTopics = fields.topics.length === doc.topics.length && fields.topics.every((t) => doc.topics.some((d) => d.equals(t)));
   doc.set({ ...fields, topics: sameTopics ? doc.topics : fields.topics });
@@ -192,7 +208,8 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
 export async function publishClaimNow(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
   const claim = await findClaimForEditor(claimId);
   if (claim.status === 'published') return;
-  await publishClaim(claimId, now);
+  // A republication after an unpublish is news again: its own update.
+  await publishClaim(claimId, now, now, new Types.ObjectId());
   await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'published', actor, at: now, changes: [{ field: 'status', before: claim.status, after: 'published' }] });
 }
 

@@ -55,12 +55,15 @@ async function requireClaim(claimId: Types.ObjectId) {
  * Publishes the claim at `at` (Écart's own time). `developedAt` is the date of the latest
  * development, used to order claims; it defaults to the publication time.
  */
-export async function publishClaim(claimId: Types.ObjectId, at: Date, developedAt: Date = at): Promise<void> {
+export async function publishClaim(claimId: Types.ObjectId, at: Date, developedAt: Date = at, subject: Types.ObjectId = claimId): Promise<void> {
   const claim = await requireClaim(claimId);
   if (claim.status !== 'published') {
-    await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published', publishedAt: at } });
+    // publishedAt is the first publication: ClaimReview's date does not move on a republish.
+    await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published' } });
+    await ClaimModel.updateOne({ _id: claimId, publishedAt: trusted({ $exists: false }) }, { $set: { publishedAt: at } });
   }
-  await recordUpdate({ claim: claimId, kind: 'claim-published', subject: claimId, at, summary: claim.title });
+  // The seed's subject is the claim (loading twice is one update); each publication from the editor is its own.
+  await recordUpdate({ claim: claimId, kind: 'claim-published', subject, at, summary: claim.title });
   await bumpLastUpdate(claimId, developedAt);
 }
 
@@ -107,9 +110,8 @@ export async function addTimelineEvent(
   return _id;
 }
 
-/** A verdict is identified by when it was set: a new rating at a new time is a new update. */
-export async function recordVerdictUpdate(claimId: Types.ObjectId, setAt: Date, summary: string): Promise<void> {
-  const subject = Types.ObjectId.createFromTime(Math.floor(setAt.getTime() / 1000));
+/** The seed's verdict is identified by when it was set (loading twice is one update); the editor's each get a fresh subject. */
+export async function recordVerdictUpdate(claimId: Types.ObjectId, setAt: Date, summary: string, subject = Types.ObjectId.createFromTime(Math.floor(setAt.getTime() / 1000))): Promise<void> {
   await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: setAt, summary });
 }
 

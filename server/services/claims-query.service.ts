@@ -247,3 +247,8 @@ export async function listFilterOptions() {
   ]);
   return { topics, speakers };
 }
+
+/** Every published claim's slug and title, by title: the /feeds page lists their feeds. */
+export function listPublishedClaimTitles() {
+  return ClaimModel.find({ status: 'published' }, { slug: 1, title: 1 }).sort({ title: 1, _id: 1 }).lean();
+}

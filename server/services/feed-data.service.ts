@@ -24,6 +24,11 @@ export interface FeedData {
   /** What the feed follows: the whole site, or one claim, topic or speaker. */
   subject: { kind: FeedScope['kind']; slug?: string; name?: string };
   updates: FeedUpdate[];
+  /**
+   * When the feed's content last changed: its newest update, or a later edit to a claim in
+   * scope (a title, a measurement, an unpublish), since items show claims as they stand.
+   */
+  lastModified: Date | null;
 }
 
 /** The published claims a feed covers. Unknown slugs are a 404, like their pages. */
@@ -51,11 +56,16 @@ async function scopeFilter(scope: FeedScope): Promise<{ filter: FilterQuery<Clai
 
 /**
  * The latest updates of the published claims in scope, newest first, each with its claim
- * (for titles, links and the gap) and, for new measurements, the measurement: four queries.
+ * (for titles, links and the gap) and, for new measurements, the measurement: five queries.
  */
 export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
   const { filter, name } = await scopeFilter(scope);
-  const claimIds = await ClaimModel.distinct('_id', filter);
+  // The same claims whatever their status: an unpublish changes the feed too.
+  const anyStatus: FilterQuery<Claim> = Object.fromEntries(Object.entries(filter).filter(([key]) => key !== 'status'));
+  const [claimIds, lastEdited] = await Promise.all([
+    ClaimModel.distinct('_id', filter),
+    ClaimModel.findOne(anyStatus, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean(),
+  ]);
   const rows = await UpdateModel.find({ claim: trusted({ $in: claimIds }) })
     .sort({ at: -1, _id: -1 })
     .limit(FEED_LIMIT)
@@ -74,5 +84,10 @@ export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
     const measurement = row.kind === 'measurement-added' && row.subject ? (measurementById.get(String(row.subject)) ?? null) : null;
     return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, claim, measurement }];
   });
-  return { subject: { kind: scope.kind, ...(scope.kind === 'site' ? {} : { slug: scope.slug }), ...(name ? { name } : {}) }, updates };
+  const times = [updates[0]?.at, lastEdited?.updatedAt].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
+  return {
+    subject: { kind: scope.kind, ...(scope.kind === 'site' ? {} : { slug: scope.slug }), ...(name ? { name } : {}) },
+    updates,
+    lastModified: times.length > 0 ? new Date(Math.max(...times)) : null,
+  };
 }

@@ -36,6 +36,14 @@ export interface FeedEntry {
 
 export const FEED_LIMIT = 50;
 
+/**
+ * Characters XML 1.0 forbids (C0 controls but tab, LF and CR; U+FFFE/FFFF): one pasted from
+ * a word processor (Shift+Enter is U+000B) would make the whole feed ill-formed.
+ */
+// eslint-disable-next-line no-control-regex
+const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+const xmlSafe = (text: string) => text.replace(XML_FORBIDDEN, ' ');
+
 const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
@@ -46,8 +54,8 @@ const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '
 export function buildFeed(channel: FeedChannel, entries: FeedEntry[], format: FeedFormat): string {
   const latest = [...entries].sort((a, b) => b.date.getTime() - a.date.getTime() || (a.guid < b.guid ? 1 : -1)).slice(0, FEED_LIMIT);
   const feed = new Feed({
-    title: channel.title,
-    description: channel.description,
+    title: xmlSafe(channel.title),
+    description: xmlSafe(channel.description),
     id: channel.link,
     link: channel.link,
     language: channel.language,
@@ -59,13 +67,13 @@ export function buildFeed(channel: FeedChannel, entries: FeedEntry[], format: Fe
   });
   for (const entry of latest) {
     feed.addItem({
-      title: entry.title,
+      title: xmlSafe(entry.title),
       id: entry.guid,
       guid: entry.guid,
       link: entry.link,
       date: entry.date,
       published: entry.date,
-      description: entry.paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join(''),
+      description: entry.paragraphs.map((p) => `<p>${escapeHtml(xmlSafe(p))}</p>`).join(''),
     });
   }
   switch (format) {

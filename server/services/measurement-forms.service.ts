@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { MeasurementModel } from '../../models/measurement.model';
 import { AppError } from '../errors';
 import type { MeasurementEditForm, MeasurementForm, RemovalForm } from '../schemas/claim-form.schemas';
-import { assertCorrectable, findClaimForEditor, publishCorrection, sourceOf, staleVersion } from './claim-forms.service';
+import { assertCorrectable, assertNotFuture, findClaimForEditor, publishCorrection, sourceOf, staleVersion } from './claim-forms.service';
 import { addMeasurement, type EditingContext } from './claims-editing.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
@@ -50,6 +50,7 @@ function measurementFields(deadline: boolean, form: MeasurementForm) {
 
 export async function addMeasurementFromForm(claimId: Types.ObjectId, form: MeasurementForm, summary: string, actor: Actor, ctx: EditingContext): Promise<Types.ObjectId> {
   const claim = await findClaimForEditor(claimId);
+  assertNotFuture({ asOf: form.asOf.at }, ctx.now);
   const fields = measurementFields(claim.announced.kind === 'deadline', form);
   const id = await addMeasurement(claimId, fields, summary, ctx);
   const saved = await MeasurementModel.findById(id).lean();
@@ -93,6 +94,7 @@ export async function updateMeasurementFromForm(
 ): Promise<void> {
   const { claim, doc } = await loadForChange(claimId, measurementId, form.version);
   assertCorrectable(claim, form);
+  assertNotFuture({ asOf: form.asOf.at }, ctx.now);
   const before = measurementSnapshot(doc.toObject());
   doc.set(measurementFields(claim.announced.kind === 'deadline', form));
   const changes = diffSnapshots(before, measurementSnapshot(doc.toObject()));
@@ -112,6 +114,10 @@ export async function updateMeasurementFromForm(
 export async function removeMeasurement(claimId: Types.ObjectId, measurementId: Types.ObjectId, form: RemovalForm, actor: Actor, ctx: EditingContext): Promise<void> {
   const { claim, doc } = await loadForChange(claimId, measurementId, form.version);
   assertCorrectable(claim, form);
+  // Readers have seen it: a published figure never disappears without a word to them.
+  if (claim.status === 'published' && !form.correction) {
+    throw new AppError({ code: 'VALIDATION', message: 'Removing a published measurement needs a correction', details: { correctionNote: 'correction.required_for_removal' } });
+  }
   const res = await MeasurementModel.deleteOne({ _id: measurementId, __v: form.version });
   if (res.deletedCount !== 1) throw staleVersion('measurement', (await MeasurementModel.findById(measurementId, { __v: 1 }).lean())?.__v);
   const changes = diffSnapshots(measurementSnapshot(doc.toObject()), measurementSnapshot({}));

@@ -85,3 +85,14 @@ export function parseNewsroomNumber(input: string): Parsed<number> {
   const value = Number(text.replace(/[ \u00a0\u202f]/g, '').replace(',', '.'));
   return Number.isFinite(value) ? { ok: true, value } : { ok: false, message: 'form.number.invalid' };
 }
+
+/**
+ * A deadline typed as a month or a year ("opérationnel en 2017") is due at the end of it:
+ * the last instant that still counts as on time. A day or an instant is taken as given.
+ */
+export function deadlineInstant(date: ParsedDate, timeZone: string): Date {
+  if (date.precision === 'month' || date.precision === 'year') {
+    return DateTime.fromJSDate(date.at, { zone: timeZone }).endOf(date.precision).toJSDate();
+  }
+  return date.at;
+}

@@ -1,9 +1,9 @@
-import { trusted, type Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { TimelineEventModel } from '../../models/timeline-event.model';
 import { AppError } from '../errors';
 import type { TimelineForm, VerdictForm } from '../schemas/claim-form.schemas';
-import { findClaimForEditor, sourceOf, staleVersion } from './claim-forms.service';
+import { assertNotFuture, findClaimForEditor, sourceOf, staleVersion } from './claim-forms.service';
 import { addTimelineEvent, bumpLastUpdate, recordVerdictUpdate, type EditingContext } from './claims-editing.service';
 import { diffSnapshots, recordRevision, snapshotOf } from './revisions.service';
 import type { Actor } from './revisions.service';
@@ -14,6 +14,7 @@ const VERDICT_HISTORY_FIELDS = ['verdict.rating', 'verdict.explanation'] as cons
 /** A statement or an event on the claim's timeline; an update only if the claim is published. */
 export async function addTimelineEntryFromForm(claimId: Types.ObjectId, form: TimelineForm, summary: string, actor: Actor, ctx: EditingContext): Promise<Types.ObjectId> {
   await findClaimForEditor(claimId);
+  assertNotFuture({ at: form.at.at }, ctx.now);
   const id = await addTimelineEvent(
     claimId,
     { kind: form.kind, at: form.at.at, atPrecision: form.at.precision, who: form.who, text: form.text, verbatim: form.verbatim, source: sourceOf(form) },
@@ -47,7 +48,7 @@ export async function setVerdictFromForm(claimId: Types.ObjectId, form: VerdictF
   }
   await recordRevision({ claim: claimId, entity: 'verdict', entityId: claimId, action: before['verdict.rating'] === null ? 'created' : 'edited', actor, at: ctx.now, version: doc.__v, changes });
   if (doc.status === 'published') {
-    await recordVerdictUpdate(claimId, ctx.now, summary);
+    await recordVerdictUpdate(claimId, ctx.now, summary, new Types.ObjectId());
     await bumpLastUpdate(claimId, ctx.now);
   }
 }

@@ -77,6 +77,22 @@ async function addMeasurement(id: string, overrides: Record<string, string> = {}
   return String((await MeasurementModel.findOne({ claim: id }).sort({ createdAt: -1, _id: -1 }).lean())!._id);
 }
 
+const decode = (text: string) =>
+  text.replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** Every field of a form page as a browser would submit it unchanged (text inputs, textareas, selects, ticked boxes). */
+function formFields(html: string): Record<string, string | string[]> {
+  const fields: Record<string, string | string[]> = {};
+  for (const m of html.matchAll(/<input type="(?:text|url|hidden)" name="(\w+)" value="([^"]*)"/g)) fields[m[1]!] = decode(m[2]!);
+  for (const m of html.matchAll(/<input type="checkbox" name="(\w+)" checked/g)) fields[m[1]!] = 'on';
+  for (const m of html.matchAll(/<textarea name="(\w+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[m[1]!] = decode(m[2]!);
+  for (const m of html.matchAll(/<select name="(\w+)"( multiple)?[^>]*>([\s\S]*?)<\/select>/g)) {
+    const chosen = [...m[3]!.matchAll(/<option value="([^"]*)" selected>/g)].map((o) => decode(o[1]!));
+    fields[m[1]!] = m[2] ? chosen : (chosen[0] ?? '');
+  }
+  return fields;
+}
+
 const updatesOf = async (id: string) => (await UpdateModel.find({ claim: id }).sort({ at: 1, _id: 1 }).lean()).map((u) => u.kind);
 const inputValue = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1]?.replace(/&#x3D;/g, '=');
 
@@ -122,6 +138,21 @@ describe('editing a claim', () => {
     expect((await ClaimModel.findById(id).lean())!.__v).toBe(0);
     expect(await RevisionModel.countDocuments({ claim: id, action: 'edited' })).toBe(0);
   });
+
+  it.each(['fichier-tes-operationnel-en-2017', 'cnccep-macronleaks-faux-et-fausses-nouvelles', 'ants-retour-normale-demain-matin', 'attal-plan-100-millions-cyberattaques', 'darmanin-182000-faux-pass-sanitaires'])(
+    'when the seeded claim %s is saved back with only its title changed, then only the title changes (dates to the month or year included)',
+    async (slug) => {
+      const claim = (await ClaimModel.findOne({ slug }).lean())!;
+      const id = String(claim._id);
+      const fields = formFields((await editor.get(`/editor/claims/${id}/edit`).expect(200)).text);
+      await editor.post(`/editor/claims/${id}/edit`).type('form').send({ ...fields, _csrf: token, title: `${claim.title} (bis)`.slice(0, 75) }).expect(303);
+      const after = (await ClaimModel.findById(id).lean())!;
+      expect(after.announced).toEqual(claim.announced);
+      expect([after.saidAt, after.saidAtPrecision, after.sources]).toEqual([claim.saidAt, claim.saidAtPrecision, claim.sources]);
+      const revision = (await RevisionModel.findOne({ claim: id, action: 'edited' }).lean())!;
+      expect(revision.changes.map((c) => c.field)).toEqual(['title']);
+    },
+  );
 
   it('when the topics come back from the form in another order, then that is no change', async () => {
     const [first, second] = (await TopicModel.find().sort({ name: -1 }).limit(2).lean()).map((t) => String(t._id));
@@ -225,6 +256,49 @@ describe('updates, corrections and the public', () => {
     expect(pageText(onDraft.text)).toContain('n’a pas de lecteurs à prévenir');
     expect(onDraft.text).toContain('Erratum');
     for (const id of [published, draft]) expect((await ClaimModel.findById(id).lean())!).toMatchObject({ __v: 0, announced: { value: 182000 }, corrections: [] });
+  });
+});
+
+describe('republication, removals and dates', () => {
+  it('when a claim is unpublished and published again, then the second publication is its own update and the first publication date stays', async () => {
+    const id = await createClaim();
+    await publish(id);
+    const firstPublishedAt = (await ClaimModel.findById(id).lean())!.publishedAt;
+    await editor.post(`/editor/claims/${id}/unpublish`).type('form').send({ _csrf: token }).expect(303);
+    await addMeasurement(id);
+    await publish(id);
+    expect(await updatesOf(id)).toEqual(['claim-published', 'claim-published']);
+    expect((await ClaimModel.findById(id).lean())!.publishedAt).toEqual(firstPublishedAt);
+  });
+
+  it('when a published measurement is removed without a correction, then it is refused with 422 and the measurement stays; with one, it goes', async () => {
+    const id = await createClaim();
+    await publish(id);
+    const measurementId = await addMeasurement(id);
+    const refused = await editor.post(`/editor/claims/${id}/measurements/${measurementId}/remove`).type('form').send({ _csrf: token, version: '0' }).expect(422);
+    expect(pageText(refused.text)).toContain('pour la retirer, cochez « correction »');
+    expect(await MeasurementModel.exists({ _id: measurementId })).not.toBeNull();
+    await editor
+      .post(`/editor/claims/${id}/measurements/${measurementId}/remove`)
+      .type('form')
+      .send({ _csrf: token, version: '0', correction: 'on', correctionNote: 'Cette mesure portait sur une autre période.' })
+      .expect(303);
+    expect(await MeasurementModel.exists({ _id: measurementId })).toBeNull();
+    expect(await updatesOf(id)).toEqual(['claim-published', 'measurement-added', 'correction']);
+  });
+
+  it.each([
+    ['a claim', (id: string) => editor.post(`/editor/claims/${id}/edit`).type('form').send(claimForm({ saidAt: '20/12/2031', version: '0' })), 'saidAt'],
+    ['a measurement', (id: string) => editor.post(`/editor/claims/${id}/measurements/new`).type('form').send(measurementForm({ asOf: '29/12/2031' })), 'asOf'],
+    ['a statement', (id: string) => editor.post(`/editor/claims/${id}/timeline/new`).type('form').send({ _csrf: token, kind: 'statement', at: '1/1/2031', who: 'DGS', text: 'x', sourceOutlet: 'AFP' }), 'at'],
+  ])('when %s is dated in the future, then it is refused with 422 saying so, and nothing is saved', async (_what, send, field) => {
+    const id = await createClaim();
+    const res = await send(id).expect(422);
+    expect(res.text).toContain(`data-field="${field}"`);
+    expect(pageText(res.text)).toContain('Cette date est dans le futur');
+    expect((await ClaimModel.findById(id).lean())!.__v).toBe(0);
+    expect(await MeasurementModel.countDocuments({ claim: id })).toBe(0);
+    expect(await TimelineEventModel.countDocuments({ claim: id })).toBe(0);
   });
 });
 

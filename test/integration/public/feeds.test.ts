@@ -98,6 +98,15 @@ describe('feeds of updates', () => {
     await request(seeded.app).get('/feed.xml').set('If-Modified-Since', first.headers['last-modified'] as string).expect(304);
   });
 
+  it('when a claim in the feed is edited after the reader’s copy, then If-Modified-Since gets the new feed, not a 304', async () => {
+    const first = await request(seeded.app).get(`/claims/${CLAIM}/feed.atom`).expect(200);
+    // HTTP dates have whole seconds: the edit must land in a later second than the last change.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await ClaimModel.updateOne({ slug: CLAIM }, { $set: { title: 'Un titre corrigé pour le flux' } });
+    const again = await request(seeded.app).get(`/claims/${CLAIM}/feed.atom`).set('If-Modified-Since', first.headers['last-modified'] as string).expect(200);
+    expect(again.text).toContain('Un titre corrigé pour le flux');
+  });
+
   it('when a measurement is published, then the site and claim feeds gain exactly one item; editing it changes no older item’s GUID or date', async () => {
     const claim = (await ClaimModel.findOne({ slug: CLAIM }).lean())!;
     const before = (await readFeed('/feed.xml')).feed.items;

@@ -42,6 +42,14 @@ describe('buildFeed', () => {
     }
   });
 
+  it('when a title holds control characters pasted from a word processor, then RSS and Atom stay well-formed', async () => {
+    const pasted = 'Ligne\u000bsuivante\u0000 et\u001f fin';
+    for (const format of ['rss', 'atom'] as const) {
+      const parsed = await parser.parseString(buildFeed(channel, [entry(1, { title: pasted, paragraphs: [pasted] })], format));
+      expect([format, parsed.items[0]!.title]).toEqual([format, 'Ligne suivante  et  fin']);
+    }
+  });
+
   it('when the same text goes into the JSON Feed, then it is valid JSON holding the exact title, and the HTML is escaped', () => {
     const json = JSON.parse(buildFeed(channel, [entry(1, { title: HOSTILE, paragraphs: [HOSTILE] })], 'json')) as { title: string; items: { id: string; title: string; content_html: string; url: string }[] };
     expect(json.title).toBe(channel.title);

@@ -12,8 +12,10 @@ import { requestLogger } from './middleware/request-logger';
 import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
+import { embedRouter } from './routes/embed.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
+import { sitemapRouter } from './routes/sitemap.routes';
 import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
 import { registerViewEngine } from './view-engine/register';
 
@@ -72,6 +74,8 @@ export function createApp({
         },
       },
       strictTransportSecurity: config.secureCookies,
+      // Matches frame-ancestors 'none' for browsers that only know X-Frame-Options.
+      xFrameOptions: { action: 'deny' },
     }),
   );
   registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config, logger });
@@ -102,6 +106,7 @@ export function createApp({
     loadCurrentUser,
   );
   app.use(accountRouter(config, clock, loginRateLimit ? { loginRateLimit } : {}));
+  app.use(embedRouter(config, clock), sitemapRouter(config));
   app.use(publicRouter(config, clock));
 
   app.use(notFound);

@@ -3,6 +3,7 @@ import { isAppError } from '../errors';
 import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
+import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
@@ -39,6 +40,11 @@ function profileView(
   };
 }
 
+/** A speaker's or topic's page title, description and metadata. */
+function profileHead(ctx: ReturnType<typeof createPresentContext>, config: Pick<Config, 'siteUrl'>, path: string, name: string, description: string) {
+  return { pageTitle: name, pageDescription: description, meta: presentPageMeta(ctx, config, { path, title: name, description }) };
+}
+
 /** The filter form's menus, with the reader's current choices selected. */
 function filterMenus(
   ctx: ReturnType<typeof createPresentContext>,
@@ -70,12 +76,23 @@ function listHref(query: ClaimListQuery, changes: Partial<ClaimListQuery>): stri
   return qs ? `/claims?${qs}` : '/claims';
 }
 
-export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, clock: Clock) {
+/**
+ * The canonical address of a list page. Filtered or re-sorted lists are views of the same
+ * claims (each also reachable from its speaker or topic page), so they all point at /claims;
+ * only the default list keeps `page`, since its page 2 is content that page 1 does not show.
+ */
+export function canonicalListPath(query: ClaimListQuery): string {
+  const filtered = Boolean(query.topic || query.speaker || query.verdict || query.state) || query.sort !== 'latest';
+  return !filtered && query.page > 1 ? `/claims?page=${query.page}` : '/claims';
+}
+
+export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock) {
   return {
     home: async (_req: Request, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const home = await getHomePage(ctx.now);
       res.render('pages/home', {
+        meta: presentPageMeta(ctx, config, { path: '/' }),
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
           summary: u.summary,
@@ -93,6 +110,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
       const [list, options] = await Promise.all([listPublishedClaims(query, ctx.now), listFilterOptions()]);
       res.render('pages/claims/index', {
         pageTitle: ctx.t('claims.title'),
+        meta: presentPageMeta(ctx, config, { path: canonicalListPath(query), title: ctx.t('claims.title'), description: ctx.t('meta.claims_description') }),
         claims: list.claims.map((c) => presentClaimCard(ctx, c)),
         countText: ctx.tp('claims.count', list.total),
         filters: filterMenus(ctx, options, query),
@@ -142,19 +160,37 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone'>, cl
     showClaim: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const page = await getPublishedClaim(req.params.slug);
-      res.render('pages/claims/show', presentClaimPage(ctx, page));
+      const view = presentClaimPage(ctx, page);
+      res.render('pages/claims/show', {
+        ...view,
+        meta: presentPageMeta(ctx, config, {
+          path: `/claims/${page.claim.slug}`,
+          title: view.pageTitle,
+          description: view.pageDescription,
+          type: 'article',
+          embeddable: true,
+        }),
+      });
     },
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const { speaker, ...page } = await getSpeakerPage(req.params.slug);
-      res.render('pages/speakers/show', { pageTitle: speaker.name, speaker, ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`) });
+      res.render('pages/speakers/show', {
+        ...profileHead(ctx, config, `/speakers/${speaker.slug}`, speaker.name, ctx.t('meta.speaker_description', { name: speaker.name })),
+        speaker,
+        ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`),
+      });
     },
 
     showTopic: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const { topic, ...page } = await getTopicPage(req.params.slug);
-      res.render('pages/topics/show', { pageTitle: topic.name, topic, ...profileView(ctx, page, `/claims?topic=${topic.slug}`) });
+      res.render('pages/topics/show', {
+        ...profileHead(ctx, config, `/topics/${topic.slug}`, topic.name, ctx.t('meta.topic_description', { name: topic.name })),
+        topic,
+        ...profileView(ctx, page, `/claims?topic=${topic.slug}`),
+      });
     },
   };
 }

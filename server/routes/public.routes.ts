@@ -5,7 +5,7 @@ import { validateQuery } from '../middleware/validate';
 import { claimListQuerySchema } from '../schemas/claims-query.schemas';
 
 
-export function publicRouter(config: Pick<Config, 'locale' | 'timeZone'>, clock: Clock): Router {
+export function publicRouter(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock): Router {
   const router = Router();
   const controller = publicController(config, clock);
   router.get('/', controller.home);

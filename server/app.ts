@@ -14,9 +14,11 @@ import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
 import { apiRouter } from './routes/api.routes';
 import { csvRouter } from './routes/csv.routes';
+import { embedRouter } from './routes/embed.routes';
+import { feedsRouter } from './routes/feeds.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
-import { feedsRouter } from './routes/feeds.routes';
+import { sitemapRouter } from './routes/sitemap.routes';
 import { presentFeedLinks } from './presenters/feed.presenter';
 import { createPresentContext } from './presenters/present-context';
 import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
@@ -77,6 +79,8 @@ export function createApp({
         },
       },
       strictTransportSecurity: config.secureCookies,
+      // Matches frame-ancestors 'none' for browsers that only know X-Frame-Options.
+      xFrameOptions: { action: 'deny' },
     }),
   );
   registerViewEngine(app, { viewsDir: VIEWS_DIR, publicDir: PUBLIC_DIR, config, logger });
@@ -113,6 +117,7 @@ export function createApp({
   app.use(feedsRouter(config, clock));
   app.use('/api', apiRouter(config, clock));
   app.use(csvRouter(config, clock));
+  app.use(embedRouter(config, clock), sitemapRouter(config));
   app.use(publicRouter(config, clock));
 
   app.use(notFound);

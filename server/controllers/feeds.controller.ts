@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { presentFeedChannel, presentFeedEntries, presentFeedLinks } from '../presenters/feed.presenter';
+import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext } from '../presenters/present-context';
 import { listFilterOptions, listPublishedClaimTitles } from '../services/claims-query.service';
 import { loadFeedData, type FeedScope } from '../services/feed-data.service';
@@ -34,6 +35,7 @@ export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'si
       const [{ topics, speakers }, claims] = await Promise.all([listFilterOptions(), listPublishedClaimTitles()]);
       res.render('pages/feeds', {
         pageTitle: ctx.t('feeds.title'),
+        meta: presentPageMeta(ctx, config, { path: '/feeds', title: ctx.t('feeds.title'), description: ctx.t('feeds.lead') }),
         siteFeeds: presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title')),
         topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug }, ctx.t('feed.topic.title', { name: t.name })) })),
         claims: claims.map((c) => ({ name: c.title, links: presentFeedLinks(ctx, { kind: 'claim', slug: c.slug }, ctx.t('feed.claim.title', { name: c.title })) })),

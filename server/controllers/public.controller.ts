@@ -5,6 +5,7 @@ import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
 import { presentFeedLinks } from '../presenters/feed.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
+import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
@@ -41,6 +42,11 @@ function profileView(
   };
 }
 
+/** A speaker's or topic's page title, description and metadata. */
+function profileHead(ctx: ReturnType<typeof createPresentContext>, config: Pick<Config, 'siteUrl'>, path: string, name: string, description: string) {
+  return { pageTitle: name, pageDescription: description, meta: presentPageMeta(ctx, config, { path, title: name, description }) };
+}
+
 /** The filter form's menus, with the reader's current choices selected. */
 function filterMenus(
   ctx: ReturnType<typeof createPresentContext>,
@@ -72,12 +78,23 @@ function listHref(query: ClaimListQuery, changes: Partial<ClaimListQuery>): stri
   return qs ? `/claims?${qs}` : '/claims';
 }
 
+/**
+ * The canonical address of a list page. Filtered or re-sorted lists are views of the same
+ * claims (each also reachable from its speaker or topic page), so they all point at /claims;
+ * only the default list keeps `page`, since its page 2 is content that page 1 does not show.
+ */
+export function canonicalListPath(query: ClaimListQuery): string {
+  const filtered = Boolean(query.topic || query.speaker || query.verdict || query.state) || query.sort !== 'latest';
+  return !filtered && query.page > 1 ? `/claims?page=${query.page}` : '/claims';
+}
+
 export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock) {
   return {
     home: async (_req: Request, res: Response) => {
       const ctx = createPresentContext(config, clock());
       const home = await getHomePage(ctx.now);
       res.render('pages/home', {
+        meta: presentPageMeta(ctx, config, { path: '/' }),
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
           summary: u.summary,
@@ -95,6 +112,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
       const [list, options] = await Promise.all([listPublishedClaims(query, ctx.now), listFilterOptions()]);
       res.render('pages/claims/index', {
         pageTitle: ctx.t('claims.title'),
+        meta: presentPageMeta(ctx, config, { path: canonicalListPath(query), title: ctx.t('claims.title'), description: ctx.t('meta.claims_description') }),
         claims: list.claims.map((c) => presentClaimCard(ctx, c)),
         countText: ctx.tp('claims.count', list.total),
         filters: filterMenus(ctx, options, query),
@@ -162,8 +180,16 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
               { siteUrl: config.siteUrl, siteName: ctx.t('site.name'), timeZone: config.timeZone },
             )
           : null;
+      const view = presentClaimPage(ctx, page);
       res.render('pages/claims/show', {
-        ...presentClaimPage(ctx, page),
+        ...view,
+        meta: presentPageMeta(ctx, config, {
+          path: `/claims/${claim.slug}`,
+          title: view.pageTitle,
+          description: view.pageDescription,
+          type: 'article',
+          embeddable: true,
+        }),
         // Built and escaped here (see jsonLdScriptContent): the one triple-stash on the page.
         claimReviewJsonLd: review ? jsonLdScriptContent(review) : null,
         pageFeedLinks: presentFeedLinks(ctx, { kind: 'claim', slug: claim.slug }, ctx.t('feed.claim.title', { name: claim.title })),
@@ -174,7 +200,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
       const ctx = createPresentContext(config, clock());
       const { speaker, ...page } = await getSpeakerPage(req.params.slug);
       res.render('pages/speakers/show', {
-        pageTitle: speaker.name,
+        ...profileHead(ctx, config, `/speakers/${speaker.slug}`, speaker.name, ctx.t('meta.speaker_description', { name: speaker.name })),
         speaker,
         ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`),
         pageFeedLinks: presentFeedLinks(ctx, { kind: 'speaker', slug: speaker.slug }, ctx.t('feed.speaker.title', { name: speaker.name })),
@@ -185,7 +211,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
       const ctx = createPresentContext(config, clock());
       const { topic, ...page } = await getTopicPage(req.params.slug);
       res.render('pages/topics/show', {
-        pageTitle: topic.name,
+        ...profileHead(ctx, config, `/topics/${topic.slug}`, topic.name, ctx.t('meta.topic_description', { name: topic.name })),
         topic,
         ...profileView(ctx, page, `/claims?topic=${topic.slug}`),
         pageFeedLinks: presentFeedLinks(ctx, { kind: 'topic', slug: topic.slug }, ctx.t('feed.topic.title', { name: topic.name })),

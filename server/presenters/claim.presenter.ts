@@ -364,6 +364,29 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
   };
 }
 
+/** "le 20 décembre 2021", or "en juillet 2021" for a date known only to the month or year. */
+function saidOnText(ctx: PresentContext, claim: ClaimSummary): string {
+  return ctx.t(isCoarse(claim.saidAtPrecision) ? 'claim.said_in' : 'claim.said_on', {
+    date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
+  });
+}
+
+/** What the embeddable card shows: who said what and when, the gap, the verdict. No timeline, no table. */
+export function presentClaimEmbed(ctx: PresentContext, page: ClaimPage) {
+  const { claim } = page;
+  return {
+    title: claim.title,
+    slug: claim.slug,
+    kindLabel: ctx.t(`kind.${claim.announced.kind}`),
+    speakerName: claim.speaker.name,
+    speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
+    saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
+    saidOnText: saidOnText(ctx, claim),
+    gap: presentGap(ctx, claim, page.measurements),
+    verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
+  };
+}
+
 /** Everything a claim page shows, for the public page and the editors' preview alike. */
 export function presentClaimPage(ctx: PresentContext, page: ClaimPage) {
   const { claim } = page;
@@ -378,9 +401,7 @@ export function presentClaimPage(ctx: PresentContext, page: ClaimPage) {
       speaker: claim.speaker,
       speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
       saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
-      saidOnText: ctx.t(claim.saidAtPrecision === 'month' || claim.saidAtPrecision === 'year' ? 'claim.said_in' : 'claim.said_on', {
-        date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
-      }),
+      saidOnText: saidOnText(ctx, claim),
       appearance: claim.appearance ?? null,
       topics: claim.topics,
       kindLabel: ctx.t(`kind.${claim.announced.kind}`),

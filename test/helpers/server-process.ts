@@ -18,7 +18,8 @@ export function childEnv(vars: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** Starts the built server (dist/, made by `pretest`) and waits for its "listening" log line. */
-export function startServerProcess(vars: Record<string, string>, timeoutMs = 20_000): Promise<RunningServer> {
+// First start seeds the database; on a loaded 2-core CI machine that has taken over 20 s.
+export function startServerProcess(vars: Record<string, string>, timeoutMs = 60_000): Promise<RunningServer> {
   const child = spawn(process.execPath, [SERVER_ENTRY], { env: childEnv({ PORT: '0', ...vars }), cwd: ROOT });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -403,4 +403,12 @@ export const en: Record<MessageKey, string> = {
   'editor.topic.submit_new': "Create the topic",
   'editor.topic.name': "Topic name",
   'editor.topic.name.required': "Enter the topic's name.",
+  'embed.frame_title': "Écart: {title}",
+  'embed.read_more': "See the full tracking on Écart",
+  'embed.missing.title': "Claim unavailable",
+  'embed.missing.body': "This claim is not, or no longer, published on Écart.",
+  'embed.missing.link': "See the claims we track",
+  'meta.claims_description': "Every figure announced that Écart tracks, and how far it is from what the data showed later.",
+  'meta.speaker_description': "Claims by {name} tracked by Écart: what was announced, and what the data showed later.",
+  'meta.topic_description': "Claims on {name} tracked by Écart: what was announced, and what the data showed later.",
 };

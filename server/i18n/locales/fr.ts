@@ -402,6 +402,14 @@ export const fr = {
   'editor.topic.submit_new': "Créer le thème",
   'editor.topic.name': "Nom du thème",
   'editor.topic.name.required': "Indiquez le nom du thème.",
+  'embed.frame_title': "Écart : {title}",
+  'embed.read_more': "Voir le suivi complet sur Écart",
+  'embed.missing.title': "Déclaration indisponible",
+  'embed.missing.body': "Cette déclaration n’est pas, ou plus, publiée sur Écart.",
+  'embed.missing.link': "Voir les déclarations suivies",
+  'meta.claims_description': "Toutes les déclarations chiffrées suivies par Écart, et l’écart entre l’annonce et ce que les données ont montré ensuite.",
+  'meta.speaker_description': "Les déclarations de {name} suivies par Écart : ce qui a été annoncé, et ce que les données ont montré ensuite.",
+  'meta.topic_description': "Les déclarations sur le thème « {name} » suivies par Écart : ce qui a été annoncé, et ce que les données ont montré ensuite.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -62,6 +62,7 @@ const SPEAKERS: Directory<z.infer<typeof speakerFormSchema>, z.infer<typeof spea
     { name: 'name', label: 'editor.speaker.name', max: 200, required: true },
     { name: 'role', label: 'editor.speaker.role', max: 200 },
     { name: 'organisation', label: 'editor.speaker.organisation', max: 200 },
+    { name: 'sameAs', label: 'editor.speaker.same_as', max: 2000 },
     { name: 'kind', label: 'editor.speaker.kind', max: 20, options: SPEAKER_KINDS.map((k) => ({ value: k, label: `speaker.kind.${k}` as const })) },
   ],
   keys: { list: 'editor.speaker.list.title', create: 'editor.speaker.new.title', edit: 'editor.speaker.edit.title', empty: 'editor.speaker.empty', submitNew: 'editor.speaker.submit_new' },
@@ -88,6 +89,8 @@ const TOPICS: Directory<z.infer<typeof topicFormSchema>, z.infer<typeof topicEdi
 
 function storedText(entry: StoredEntry, field: string): string {
   const value = (entry as unknown as Record<string, unknown>)[field];
+  // A list (sameAs) is typed and shown as addresses separated by spaces.
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string').join(' ');
   return typeof value === 'string' ? value : '';
 }
 

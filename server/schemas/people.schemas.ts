@@ -11,6 +11,11 @@ export const speakerFormSchema = z.object({
   organisation: optional(200),
   // Who is speaking decides how ClaimReview names them; unset is read as a person.
   kind: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SPEAKER_KINDS, 'editor.speaker.kind.invalid').optional()),
+  // Pages that identify the speaker (ClaimReview's sameAs), separated by spaces.
+  sameAs: z.preprocess(
+    (v) => (typeof v === 'string' ? v.split(/\s+/).filter((url) => url !== '') : v === undefined ? [] : v),
+    z.array(z.string().max(2000, 'form.too_long').regex(/^https?:\/\/\S+$/, 'form.url.invalid'), 'form.url.invalid').max(10, 'form.too_long'),
+  ),
 });
 export type SpeakerForm = z.infer<typeof speakerFormSchema>;
 export const speakerEditSchema = speakerFormSchema.extend({ version });

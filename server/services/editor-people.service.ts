@@ -50,7 +50,7 @@ async function entryOr404<T>(kind: Kind, id: string, load: (id: Types.ObjectId) 
   return entry;
 }
 
-const SPEAKER_FIELDS = { slug: 1, name: 1, role: 1, organisation: 1, kind: 1, __v: 1 } as const;
+const SPEAKER_FIELDS = { slug: 1, name: 1, role: 1, organisation: 1, sameAs: 1, kind: 1, __v: 1 } as const;
 const TOPIC_FIELDS = { slug: 1, name: 1, __v: 1 } as const;
 
 export function listSpeakers() {
@@ -73,6 +73,7 @@ export async function updateSpeaker(id: string, form: SpeakerForm, version: numb
   doc.set('role', form.role);
   doc.set('organisation', form.organisation);
   doc.set('kind', form.kind);
+  doc.set('sameAs', form.sameAs);
   await saveIfAtVersion('speaker', doc, version);
 }
 

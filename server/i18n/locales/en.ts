@@ -354,6 +354,7 @@ export const en: Record<MessageKey, string> = {
   'feeds.speakers': "By speaker",
   'feeds.claim': "Follow this claim",
   'feeds.claims': "By claim",
+  'editor.speaker.same_as': "Reference pages (addresses separated by spaces: official site, Wikidata…)",
   'form.date.future': "This date is in the future: check it (the year especially).",
   'correction.required_for_removal': "This measurement is published: to remove it, tick “correction” and tell readers why.",
   'editor.speaker.kind': "Kind",

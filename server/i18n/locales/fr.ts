@@ -353,6 +353,7 @@ export const fr = {
   'feeds.speakers': "Par auteur",
   'feeds.claim': "Suivre cette déclaration",
   'feeds.claims': "Par déclaration",
+  'editor.speaker.same_as': "Pages de référence (adresses séparées par des espaces : site officiel, Wikidata…)",
   'form.date.future': "Cette date est dans le futur : vérifiez-la (l’année surtout).",
   'correction.required_for_removal': "Cette mesure est publiée : pour la retirer, cochez « correction » et expliquez aux lecteurs pourquoi.",
   'editor.speaker.kind': "Nature",

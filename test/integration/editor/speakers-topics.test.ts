@@ -275,6 +275,15 @@ describe('the editor’s speaker form', () => {
     expect(refused.text).toContain('Choisissez dans la liste.');
   });
 
+  it('when reference pages are given, then they are stored as a list; a page that is not an address is refused with 422 and kept as typed', async () => {
+    const name = uniqueName('Référencée');
+    await editor.post(`${SPEAKERS.path}/new`).type('form').send({ _csrf: token, name, kind: 'person', sameAs: ' https://www.wikidata.org/wiki/Q1  https://exemple.gouv.fr/ ' }).expect(303);
+    expect((await SpeakerModel.findOne({ name }).lean())!.sameAs).toEqual(['https://www.wikidata.org/wiki/Q1', 'https://exemple.gouv.fr/']);
+    const refused = await editor.post(`${SPEAKERS.path}/new`).type('form').send({ _csrf: token, name: uniqueName('Mal référencée'), sameAs: 'wikidata Q1' }).expect(422);
+    expect(refused.text).toContain('commençant par http:// ou https://');
+    expect(refused.text).toContain('value="wikidata Q1"');
+  });
+
   it('when the dashboard is read, then it links to the speaker and topic screens', async () => {
     const res = await editor.get('/editor').expect(200);
     expect(res.text).toContain('<a href="/editor/speakers">Auteurs</a>');

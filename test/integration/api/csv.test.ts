@@ -31,7 +31,7 @@ describe('GET /claims.csv', () => {
     const res = await getCsv('/claims.csv');
     expect(res.headers['content-disposition']).toBe('attachment; filename="ecart-claims.csv"');
     expect(res.text.split('\r\n')[0]).toBe(
-      '\uFEFFslug,url,title,speaker,speakerSlug,saidAt,saidAtPrecision,kind,announcedValue,unit,currency,dueAt,definition,verdict,' +
+      '\uFEFFslug,url,title,speaker,speakerSlug,saidAt,saidAtPrecision,kind,announcedValue,unit,currency,dueAt,duePrecision,definition,verdict,' +
         'measuredValue,measuredUnit,measuredProxy,measuredAsOf,percentRealised,factor,sourceOutlet,sourceTitle,sourceUrl',
     );
     const { records } = csvRecords(res.text);

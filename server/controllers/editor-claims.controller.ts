@@ -6,7 +6,7 @@ import { AppError } from '../errors';
 import { currentUser } from '../middleware/auth';
 import { validatedBody } from '../middleware/validate';
 import { formatFigure, presentClaimPage } from '../presenters/claim.presenter';
-import { presentRevision } from '../presenters/history.presenter';
+import { presentRevisions } from '../presenters/history.presenter';
 import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
 import { claimEditFormSchema, claimFormSchema } from '../schemas/claim-form.schemas';
 import {
@@ -21,7 +21,7 @@ import {
 } from '../services/claim-forms.service';
 import { getClaimForPreview } from '../services/claims-query.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
-import { listClaimHistory, namesInRevisions, revisionsSince, type Actor } from '../services/revisions.service';
+import { listClaimHistory, revisionsSince, type Actor } from '../services/revisions.service';
 import { listClaimMeasurements } from '../services/measurement-forms.service';
 import { fieldMessages, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
@@ -39,9 +39,7 @@ export function actorOf(res: Response): Actor {
 /** What changed on an entity since the version a stale form was based on, ready to show. */
 export async function presentConflict(ctx: PresentContext, entityId: Types.ObjectId, formVersion: string | string[] | undefined) {
   const since = typeof formVersion === 'string' && /^\d{1,9}$/.test(formVersion) ? Number(formVersion) : -1;
-  const revisions = await revisionsSince(entityId, since);
-  const names = await namesInRevisions(revisions);
-  return { revisions: revisions.map((r) => presentRevision(ctx, r, names)) };
+  return { revisions: await presentRevisions(ctx, await revisionsSince(entityId, since)) };
 }
 
 /**
@@ -222,12 +220,10 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     history: async (req: Request<{ id: string }>, res: Response) => {
       const ctx = context();
       const claim = await findClaimForEditor(parseClaimId(req.params.id));
-      const revisions = await listClaimHistory(claim._id);
-      const names = await namesInRevisions(revisions);
       res.render('pages/editor/history', {
         pageTitle: ctx.t('history.title'),
         claim: { id: String(claim._id), title: claim.title },
-        revisions: revisions.map((r) => presentRevision(ctx, r, names)),
+        revisions: await presentRevisions(ctx, await listClaimHistory(claim._id)),
       });
     },
 

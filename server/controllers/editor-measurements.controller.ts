@@ -9,10 +9,10 @@ import { findClaimForEditor, parseClaimId } from '../services/claim-forms.servic
 import {
   addMeasurementFromForm,
   findMeasurementForEditor,
-  parseObjectId,
   removeMeasurement,
   updateMeasurementFromForm,
 } from '../services/measurement-forms.service';
+import { parseObjectId } from '../services/editing-guards.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
 import { addTimelineEntryFromForm, setVerdictFromForm } from '../services/timeline-forms.service';
 import { actorOf, claimHubPath, renderRefusal, type presentConflict } from './editor-claims.controller';
@@ -138,25 +138,25 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     },
 
     editMeasurement: async (req: Request<Params>, res: Response) => {
-      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId));
+      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId, 'measurement'));
       await renderMeasurementForm(res, req.params, measurementValues(measurement, config.timeZone), {});
     },
 
     updateMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await updateMeasurementFromForm(id, parseObjectId(req.params.measurementId), validatedBody(res, measurementEditSchema), actorOf(res), editing());
+      await updateMeasurementFromForm(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, measurementEditSchema), actorOf(res), editing());
       res.redirect(303, claimHubPath(id));
     },
 
     removeMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await removeMeasurement(id, parseObjectId(req.params.measurementId), validatedBody(res, removalFormSchema), actorOf(res), editing());
+      await removeMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, removalFormSchema), actorOf(res), editing());
       res.redirect(303, claimHubPath(id));
     },
 
     /** An edit or a removal refused: the edit form again, with what was typed. */
     rejectedMeasurementChange: async (err: unknown, req: Request<Params>, res: Response, next: NextFunction) => {
-      const measurementId = parseObjectId(req.params.measurementId);
+      const measurementId = parseObjectId(req.params.measurementId, 'measurement');
       const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), measurementId);
       // A refused removal posts only its own fields: show the stored measurement with them.
       const stored = measurementValues(measurement, config.timeZone);

@@ -166,17 +166,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
       const review =
         claim.verdict && claim.publishedAt
           ? buildClaimReview(
-              {
-                slug: claim.slug,
-                title: claim.title,
-                publishedAt: claim.publishedAt,
-                saidAt: claim.saidAt,
-                saidAtPrecision: claim.saidAtPrecision,
-                appearance: claim.appearance,
-                sources: claim.sources,
-                speaker: claim.speaker,
-                verdict: { rating: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) },
-              },
+              { ...claim, publishedAt: claim.publishedAt, verdict: { rating: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } },
               { siteUrl: config.siteUrl, siteName: ctx.t('site.name'), timeZone: config.timeZone },
             )
           : null;

@@ -1,9 +1,9 @@
-import { DateTime } from 'luxon';
 import type { Types } from 'mongoose';
 import type { DatePrecision } from '../../models/source.schema';
 import type { ClaimPage, ClaimSummary } from '../services/claims-query.service';
 import { claimState } from '../services/claims-query.service';
 import { computeDeadlineStatus, computeNumericGap, type DeadlineStatus, type NumericGap } from '../services/gap.service';
+import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
 import { presentDate, type PresentContext, type PresentedDate } from './present-context';
@@ -224,22 +224,17 @@ export function isCoarse(precision: DatePrecision): boolean {
   return precision === 'month' || precision === 'year';
 }
 
-function sortInstant(at: Date, precision: DatePrecision, timeZone: string): Date {
-  if (precision !== 'month' && precision !== 'year') return at;
-  return DateTime.fromJSDate(at, { zone: timeZone }).endOf(precision).toJSDate();
-}
-
 /**
  * Timeline entries in reading order, each with its distance from the announcement, for the
  * page and the JSON API alike. Coarse entries sort at the end of their period (see
- * sortInstant) but keep their own `at`; the announcement keeps its instant (the start of
+ * deadlineInstant: the end of their period) but keep their own `at`; the announcement keeps its instant (the start of
  * its period), so it always leads.
  */
 export function orderTimeline<T extends TimelineEntryInput>(saidAt: Date, items: T[], timeZone: string) {
   const sortable = items.map((item) => ({
     ...item,
     displayAt: item.at,
-    at: item.kind === 'statement-original' ? item.at : sortInstant(item.at, item.precision, timeZone),
+    at: item.kind === 'statement-original' ? item.at : deadlineInstant({ at: item.at, precision: item.precision }, timeZone),
   }));
   return buildTimeline(saidAt, sortable, timeZone).map(({ entry: { displayAt, ...entry }, ...placed }) => ({
     ...placed,

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { Types } from 'mongoose';
 import type { Revision } from '../../models/revision.model';
 import { isMessageKey, type MessageKey } from '../i18n';
-import type { FieldValue } from '../services/revisions.service';
+import { namesInRevisions, type FieldValue } from '../services/revisions.service';
 import { formatNumber } from '../view-engine/format';
 import { presentDate, type PresentContext, type PresentedDate } from './present-context';
 
@@ -110,4 +110,10 @@ export function presentRevision(ctx: PresentContext, revision: StoredRevision, n
     }),
     correction: revision.correction ?? null,
   };
+}
+
+/** Revisions as the history page and the 409 page list them. */
+export async function presentRevisions(ctx: PresentContext, revisions: StoredRevision[]): Promise<PresentedRevision[]> {
+  const names = await namesInRevisions(revisions);
+  return revisions.map((r) => presentRevision(ctx, r, names));
 }

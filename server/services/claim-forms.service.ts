@@ -1,4 +1,4 @@
-import { isValidObjectId, trusted, Types } from 'mongoose';
+import { trusted, Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
@@ -8,6 +8,7 @@ import { bumpLastUpdate, publishClaim, type EditingContext } from './claims-edit
 import { deadlineInstant } from './newsroom-input.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
+import { notDeleted, parseObjectId, saveAtVersion, staleVersion } from './editing-guards.service';
 import { createUnderFreeSlug } from './slugs.service';
 import { recordUpdate } from './updates.service';
 
@@ -37,8 +38,7 @@ export function sourceOf(form: Pick<ClaimForm, 'sourceOutlet' | 'sourceTitle' | 
 }
 
 export function parseClaimId(id: string): Types.ObjectId {
-  if (!isValidObjectId(id) || !/^[0-9a-f]{24}$/i.test(id)) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${id}` });
-  return new Types.ObjectId(id);
+  return parseObjectId(id, 'claim');
 }
 
 /** The claim fields the history tracks, in the form's order. */
@@ -129,17 +129,9 @@ export async function createDraftClaim(form: ClaimForm, actor: Actor, { now, tim
 
 /** A claim an editor may work on: any status but deleted. */
 export async function findClaimForEditor(claimId: Types.ObjectId) {
-  const claim = await ClaimModel.findOne({ _id: claimId, status: trusted({ $ne: 'deleted' }) }).lean();
+  const claim = await ClaimModel.findOne({ _id: claimId, ...notDeleted() }).lean();
   if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
   return claim;
-}
-
-export function staleVersion(entity: string, current: number | undefined): AppError {
-  return new AppError({ code: 'CONFLICT', message: `The ${entity} changed since the form was opened`, details: { version: String(current ?? 0) } });
-}
-
-function isVersionError(err: unknown): boolean {
-  return err instanceof Error && err.name === 'VersionError';
 }
 
 /** How far ahead of Écart's clock a date of something already said or measured may be: time zones, not typos. */
@@ -178,7 +170,7 @@ export async function publishCorrection(claimId: Types.ObjectId, note: string, n
  * otherwise a CONFLICT carrying the current version. Records the field-by-field change.
  */
 export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEditForm, actor: Actor, ctx: EditingContext): Promise<void> {
-  const doc = await ClaimModel.findOne({ _id: claimId, status: trusted({ $ne: 'deleted' }) });
+  const doc = await ClaimModel.findOne({ _id: claimId, ...notDeleted() });
   if (!doc) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
   if (doc.__v !== form.version) throw staleVersion('claim', doc.__v);
   assertCorrectable(doc, form);
@@ -192,13 +184,7 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
   doc.set('sources', [{ ...(first ? first.toObject() : {}), ...sourceOf(form) }, ...others]);
   const changes = diffSnapshots(before, claimSnapshot(doc.toObject()));
   if (changes.length === 0 && !form.correction) return;
-  try {
-    await doc.save();
-  } catch (err) {
-    if (!isVersionError(err)) throw err;
-    const current = await ClaimModel.findById(claimId, { __v: 1 }).lean();
-    throw staleVersion('claim', current?.__v);
-  }
+  await saveAtVersion('claim', doc, form.version);
   await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'edited', actor, at: ctx.now, version: doc.__v, changes, correction: form.correction ? form.correctionNote : undefined });
   if (form.correction && form.correctionNote) await publishCorrection(claimId, form.correctionNote, ctx.now);
   // The announced figure or date may have changed: the list's gap and state follow.

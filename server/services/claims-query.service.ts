@@ -7,6 +7,7 @@ import { TopicModel, type Topic } from '../../models/topic.model';
 import { UpdateModel, type Update } from '../../models/update.model';
 import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
 import { AppError } from '../errors';
+import { notDeleted } from './editing-guards.service';
 import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas';
 
 export const CLAIMS_PER_PAGE = 20;
@@ -192,7 +193,7 @@ async function loadClaimPage(filter: FilterQuery<Claim>, notFound: string): Prom
 
 /** Any claim but a deleted one, for the editors' preview of what publishing would show. */
 export async function getClaimForPreview(claimId: Types.ObjectId): Promise<ClaimPage> {
-  return loadClaimPage({ _id: claimId, status: trusted({ $ne: 'deleted' }) }, `No claim ${String(claimId)}`);
+  return loadClaimPage({ _id: claimId, ...notDeleted() }, `No claim ${String(claimId)}`);
 }
 
 export interface VerdictTotal {

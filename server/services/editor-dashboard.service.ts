@@ -1,5 +1,6 @@
 import { trusted } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
+import { notDeleted } from './editing-guards.service';
 
 const DASHBOARD_LIMIT = 20;
 const FIELDS = { slug: 1, title: 1, status: 1, updatedAt: 1, 'announced.dueAt': 1, 'announced.duePrecision': 1 } as const;
@@ -11,7 +12,7 @@ const FIELDS = { slug: 1, title: 1, status: 1, updatedAt: 1, 'announced.dueAt': 
 export async function getEditorDashboard(now: Date) {
   const [drafts, recent, awaiting, overdue, publishedCount] = await Promise.all([
     ClaimModel.find({ status: 'draft' }, FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(DASHBOARD_LIMIT).lean(),
-    ClaimModel.find({ status: trusted({ $ne: 'deleted' }) }, FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(DASHBOARD_LIMIT).lean(),
+    ClaimModel.find({ ...notDeleted() }, FIELDS).sort({ updatedAt: -1, _id: -1 }).limit(DASHBOARD_LIMIT).lean(),
     ClaimModel.find({ status: 'published', 'tracking.measurementCount': 0, 'announced.kind': trusted({ $ne: 'qualitative' }) }, FIELDS)
       .sort({ publishedAt: 1, _id: 1 })
       .limit(DASHBOARD_LIMIT)

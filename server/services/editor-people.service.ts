@@ -1,25 +1,16 @@
-import { Error as MongooseError, Types, type Document } from 'mongoose';
+import type { Types } from 'mongoose';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { AppError } from '../errors';
 import type { SpeakerForm, TopicForm } from '../schemas/people.schemas';
 import { slugFromTitle } from './claim-forms.service';
+import { parseObjectId, saveAtVersion } from './editing-guards.service';
 import { createUnderFreeSlug } from './slugs.service';
 
 type Kind = 'speaker' | 'topic';
 
-/** A 24-hex id or a 404: anything else in the URL names no document. */
-function parseId(kind: Kind, id: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw notFound(kind, id);
-  return new Types.ObjectId(id);
-}
-
 function notFound(kind: Kind, id: string): AppError {
   return new AppError({ code: 'NOT_FOUND', message: `No ${kind} ${id}` });
-}
-
-function staleCopy(kind: Kind, id: string, cause?: unknown): AppError {
-  return new AppError({ code: 'CONFLICT', message: `The ${kind} ${id} was changed by someone else meanwhile`, cause });
 }
 
 /** A document written outside Mongoose (by hand, by an import) may lack __v: it counts as version 0. */
@@ -27,25 +18,9 @@ export function versionOf(versionKey: unknown): number {
   return typeof versionKey === 'number' ? versionKey : 0;
 }
 
-/**
- * Saves `doc` only if it is still at `version`, the one the editor's form was opened on.
- * The check catches a form left open while someone else saved; optimisticConcurrency on the
- * schema catches a save landing between this read and this write.
- */
-async function saveIfAtVersion(kind: Kind, doc: Document, version: number): Promise<void> {
-  const id = String(doc._id);
-  if (versionOf(doc.get('__v')) !== version) throw staleCopy(kind, id);
-  try {
-    await doc.save();
-  } catch (err) {
-    if (err instanceof MongooseError.VersionError) throw staleCopy(kind, id, err);
-    throw err;
-  }
-}
-
 /** The entry `load` finds under the URL's id, or a 404 (a malformed id included). */
 async function entryOr404<T>(kind: Kind, id: string, load: (id: Types.ObjectId) => PromiseLike<T>): Promise<NonNullable<T>> {
-  const entry = await load(parseId(kind, id));
+  const entry = await load(parseObjectId(id, kind));
   if (!entry) throw notFound(kind, id);
   return entry;
 }
@@ -74,7 +49,7 @@ export async function updateSpeaker(id: string, form: SpeakerForm, version: numb
   doc.set('organisation', form.organisation);
   doc.set('kind', form.kind);
   doc.set('sameAs', form.sameAs);
-  await saveIfAtVersion('speaker', doc, version);
+  await saveAtVersion('speaker', doc, version);
 }
 
 export function listTopics() {
@@ -92,5 +67,5 @@ export function createTopic(form: TopicForm): Promise<{ id: Types.ObjectId; slug
 export async function updateTopic(id: string, form: TopicForm, version: number): Promise<void> {
   const doc = await entryOr404('topic', id, (oid) => TopicModel.findById(oid));
   doc.set('name', form.name);
-  await saveIfAtVersion('topic', doc, version);
+  await saveAtVersion('topic', doc, version);
 }

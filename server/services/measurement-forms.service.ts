@@ -2,7 +2,8 @@ import { Types } from 'mongoose';
 import { MeasurementModel } from '../../models/measurement.model';
 import { AppError } from '../errors';
 import type { MeasurementEditForm, MeasurementForm, RemovalForm } from '../schemas/claim-form.schemas';
-import { assertCorrectable, assertNotFuture, findClaimForEditor, publishCorrection, sourceOf, staleVersion } from './claim-forms.service';
+import { assertCorrectable, assertNotFuture, findClaimForEditor, publishCorrection, sourceOf } from './claim-forms.service';
+import { saveAtVersion, staleVersion } from './editing-guards.service';
 import { addMeasurement, type EditingContext } from './claims-editing.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
@@ -59,11 +60,6 @@ export async function addMeasurementFromForm(claimId: Types.ObjectId, form: Meas
   return id;
 }
 
-export function parseObjectId(id: string): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new AppError({ code: 'NOT_FOUND', message: `No such id ${id}` });
-  return new Types.ObjectId(id);
-}
-
 /** The measurement, provided it belongs to that claim and the claim is not deleted. */
 export async function findMeasurementForEditor(claimId: Types.ObjectId, measurementId: Types.ObjectId) {
   const claim = await findClaimForEditor(claimId);
@@ -99,12 +95,7 @@ export async function updateMeasurementFromForm(
   doc.set(measurementFields(claim.announced.kind === 'deadline', form));
   const changes = diffSnapshots(before, measurementSnapshot(doc.toObject()));
   if (changes.length === 0 && !form.correction) return;
-  try {
-    await doc.save();
-  } catch (err) {
-    if (!(err instanceof Error && err.name === 'VersionError')) throw err;
-    throw staleVersion('measurement', (await MeasurementModel.findById(measurementId, { __v: 1 }).lean())?.__v);
-  }
+  await saveAtVersion('measurement', doc, form.version);
   await recordRevision({ claim: claimId, entity: 'measurement', entityId: measurementId, action: 'edited', actor, at: ctx.now, version: doc.__v, changes, correction: form.correction ? form.correctionNote : undefined });
   if (form.correction && form.correctionNote) await publishCorrection(claimId, form.correctionNote, ctx.now);
   await refreshClaimTracking(claimId, null, ctx.now, ctx.timeZone);

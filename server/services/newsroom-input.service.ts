@@ -65,10 +65,6 @@ export function parseNewsroomDate(input: string, timeZone: string): Parsed<Parse
 const GROUPED = /^-?\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?$/;
 const PLAIN = /^-?\d+(?:,\d+)?$/;
 
-/**
- * Reads a number the French way: "182 000", "182000", "3,5", "1 234,5". A dot is refused
- * rather than guessed: "182.000" is 182 thousand to some and 182 to others.
- */
 /** What the edit forms show for a stored number: "182 000", "3,5"; parseNewsroomNumber reads it back. */
 export function formatNewsroomNumber(value: number): string {
   const abs = Math.abs(value);
@@ -79,6 +75,10 @@ export function formatNewsroomNumber(value: number): string {
   return `${value < 0 ? '-' : ''}${grouped}${fraction === undefined ? '' : `,${fraction}`}`;
 }
 
+/**
+ * Reads a number the French way: "182 000", "182000", "3,5", "1 234,5". A dot is refused
+ * rather than guessed: "182.000" is 182 thousand to some and 182 to others.
+ */
 export function parseNewsroomNumber(input: string): Parsed<number> {
   const text = input.trim();
   if (!GROUPED.test(text) && !PLAIN.test(text)) return { ok: false, message: 'form.number.invalid' };

@@ -11,9 +11,6 @@ export function isDuplicateKey(err: unknown): boolean {
  * Creates a document under `base`, or `base-2`, `base-3` … if taken. Inserted rather than
  * upserted, so a name that clashes never overwrites another document: the unique slug index
  * refuses the insert (even in a race with another editor) and the next suffix is tried.
- *
- * NOTE for claim-forms.service.ts: createDraftClaim runs this same loop inline; it could become
- * `createUnderFreeSlug(ClaimModel, base, (slug) => ClaimModel.create({ ...fields, slug }))`.
  */
 export async function createUnderFreeSlug<T>(
   model: Pick<Model<{ slug: string }>, 'find'>,

@@ -1,9 +1,10 @@
-import { trusted, Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { TimelineEventModel } from '../../models/timeline-event.model';
 import { AppError } from '../errors';
 import type { TimelineForm, VerdictForm } from '../schemas/claim-form.schemas';
-import { assertNotFuture, findClaimForEditor, sourceOf, staleVersion } from './claim-forms.service';
+import { assertNotFuture, findClaimForEditor, sourceOf } from './claim-forms.service';
+import { notDeleted, saveAtVersion, staleVersion } from './editing-guards.service';
 import { addTimelineEvent, bumpLastUpdate, recordVerdictUpdate, type EditingContext } from './claims-editing.service';
 import { diffSnapshots, recordRevision, snapshotOf } from './revisions.service';
 import type { Actor } from './revisions.service';
@@ -33,19 +34,14 @@ export async function addTimelineEntryFromForm(claimId: Types.ObjectId, form: Ti
  * verdict is an update; rewording the same rating's explanation is one too, since readers see it.
  */
 export async function setVerdictFromForm(claimId: Types.ObjectId, form: VerdictForm, summary: string, actor: Actor, ctx: EditingContext): Promise<void> {
-  const doc = await ClaimModel.findOne({ _id: claimId, status: trusted({ $ne: 'deleted' }) });
+  const doc = await ClaimModel.findOne({ _id: claimId, ...notDeleted() });
   if (!doc) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
   if (doc.__v !== form.version) throw staleVersion('claim', doc.__v);
   const before = snapshotOf(doc.toObject(), VERDICT_HISTORY_FIELDS);
   doc.set('verdict', { rating: form.rating, explanation: form.explanation, setAt: ctx.now });
   const changes = diffSnapshots(before, snapshotOf(doc.toObject(), VERDICT_HISTORY_FIELDS));
   if (changes.length === 0) return;
-  try {
-    await doc.save();
-  } catch (err) {
-    if (!(err instanceof Error && err.name === 'VersionError')) throw err;
-    throw staleVersion('claim', (await ClaimModel.findById(claimId, { __v: 1 }).lean())?.__v);
-  }
+  await saveAtVersion('claim', doc, form.version);
   await recordRevision({ claim: claimId, entity: 'verdict', entityId: claimId, action: before['verdict.rating'] === null ? 'created' : 'edited', actor, at: ctx.now, version: doc.__v, changes });
   if (doc.status === 'published') {
     await recordVerdictUpdate(claimId, ctx.now, summary, new Types.ObjectId());

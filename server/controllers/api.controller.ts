@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
+import { AppError, isAppError } from '../errors';
 import { validatedQuery } from '../middleware/validate';
 import {
   apiClaimDetail,
@@ -39,7 +40,11 @@ export function apiController(config: Pick<Config, 'locale' | 'timeZone' | 'site
   return {
     listClaims: async (_req: Request, res: Response) => {
       const ctx = createApiContext(config, clock());
-      const list = await listPublishedClaims(validatedQuery(res, claimListQuerySchema), ctx.now);
+      const list = await listPublishedClaims(validatedQuery(res, claimListQuerySchema), ctx.now).catch((err: unknown) => {
+        // An unknown topic or speaker in a filter is a bad parameter here, as the issue asks: 400, naming it.
+        if (isAppError(err) && err.code === 'NOT_FOUND' && err.details) throw new AppError({ code: 'BAD_REQUEST', message: err.message, details: err.details });
+        throw err;
+      });
       send(res, { data: list.claims.map((c) => apiClaimSummary(ctx, c)), pagination: pagination(list, CLAIMS_PER_PAGE) });
     },
 

@@ -86,8 +86,9 @@ export async function listPublishedClaims(query: ClaimListQuery, now: Date): Pro
     query.topic ? TopicModel.findOne({ slug: query.topic }, TOPIC_FIELDS).lean<TopicRef>() : null,
     query.speaker ? SpeakerModel.findOne({ slug: query.speaker }, SPEAKER_FIELDS).lean<SpeakerRef>() : null,
   ]);
-  if (query.topic && !topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${query.topic}"` });
-  if (query.speaker && !speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${query.speaker}"` });
+  // `details` names the parameter: the API answers it as a bad parameter (400), the site as a missing page.
+  if (query.topic && !topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${query.topic}"`, details: { topic: 'unknown' } });
+  if (query.speaker && !speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${query.speaker}"`, details: { speaker: 'unknown' } });
   if (topic) filter.topics = topic._id;
   if (speaker) filter.speaker = speaker._id;
   if (query.verdict) filter['verdict.rating'] = query.verdict;

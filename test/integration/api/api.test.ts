@@ -110,9 +110,9 @@ describe('GET /api/v1/claims', () => {
     expect(measured.pagination.total + awaiting.pagination.total).toBe(SEED_DATA.claims.length);
   });
 
-  it('when an unknown topic is asked for, then the answer is a JSON 404', async () => {
-    const res = await getJson<ErrorBody>('/api/v1/claims?topic=nothing-here', 404);
-    expect(res.body.error).toMatchObject({ status: 404, message: 'No topic "nothing-here"' });
+  it('when an unknown topic is asked for, then the answer is a JSON 400 naming the parameter', async () => {
+    const res = await getJson<ErrorBody>('/api/v1/claims?topic=nothing-here', 400);
+    expect(res.body.error).toMatchObject({ status: 400, message: 'No topic "nothing-here"', details: { topic: 'unknown' } });
   });
 });
 

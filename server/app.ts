@@ -87,7 +87,7 @@ export function createApp({
   app.locals.siteUrl = config.siteUrl;
   // Every page's head offers the site's feeds; claim, topic and speaker pages add their own.
   const ctx = createPresentContext(config, new Date());
-  app.locals.siteFeedLinks = presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title'));
+  app.locals.siteFeedLinks = presentFeedLinks(ctx, { kind: 'site' });
 
   app.use(
     STATIC_PREFIX,

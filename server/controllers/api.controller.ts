@@ -19,7 +19,8 @@ import {
   getPublishedClaim,
   getSpeakerPage,
   getTopicPage,
-  listFilterOptions,
+  listPublishedSpeakers,
+  listPublishedTopics,
   listPublishedClaims,
 } from '../services/claims-query.service';
 import { listPublicUpdates, UPDATES_PER_PAGE } from '../services/open-data.service';
@@ -61,7 +62,7 @@ export function apiController(config: Pick<Config, 'locale' | 'timeZone' | 'site
 
     listSpeakers: async (_req: Request, res: Response) => {
       const ctx = createApiContext(config, clock());
-      const { speakers } = await listFilterOptions();
+      const speakers = await listPublishedSpeakers();
       send(res, { data: speakers.map((s) => apiSpeaker(ctx, s)) });
     },
 
@@ -73,7 +74,7 @@ export function apiController(config: Pick<Config, 'locale' | 'timeZone' | 'site
 
     listTopics: async (_req: Request, res: Response) => {
       const ctx = createApiContext(config, clock());
-      const { topics } = await listFilterOptions();
+      const topics = await listPublishedTopics();
       send(res, { data: topics.map((t) => apiTopic(ctx, t)) });
     },
 

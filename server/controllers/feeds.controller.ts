@@ -12,7 +12,6 @@ const FEED_MAX_AGE_SECONDS = 300;
 
 export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: () => Date) {
   const context = () => createPresentContext(config, clock());
-  const site = () => ({ siteUrl: config.siteUrl, siteName: context().t('site.name') });
 
   return {
     /**
@@ -22,7 +21,8 @@ export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'si
     feed: (format: FeedFormat, scopeOf: (req: Request<Record<string, string>>) => FeedScope) => async (req: Request<Record<string, string>>, res: Response) => {
       const ctx = context();
       const data = await loadFeedData(scopeOf(req));
-      const body = buildFeed(presentFeedChannel(ctx, site(), data.subject), presentFeedEntries(ctx, site(), data), format);
+      const site = { siteUrl: config.siteUrl, siteName: ctx.t('site.name') };
+      const body = buildFeed(presentFeedChannel(ctx, site, data.subject), presentFeedEntries(ctx, site, data), format);
       res.set('Content-Type', FEED_TYPES[format].contentType);
       res.set('Cache-Control', `public, max-age=${FEED_MAX_AGE_SECONDS}`);
       if (data.lastModified) res.set('Last-Modified', data.lastModified.toUTCString());
@@ -36,10 +36,10 @@ export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'si
       res.render('pages/feeds', {
         pageTitle: ctx.t('feeds.title'),
         meta: presentPageMeta(ctx, config, { path: '/feeds', title: ctx.t('feeds.title'), description: ctx.t('feeds.lead') }),
-        siteFeeds: presentFeedLinks(ctx, { kind: 'site' }, ctx.t('feed.site.title')),
-        topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug }, ctx.t('feed.topic.title', { name: t.name })) })),
-        claims: claims.map((c) => ({ name: c.title, links: presentFeedLinks(ctx, { kind: 'claim', slug: c.slug }, ctx.t('feed.claim.title', { name: c.title })) })),
-        speakers: speakers.map((s) => ({ name: s.name, links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug }, ctx.t('feed.speaker.title', { name: s.name })) })),
+        siteFeeds: presentFeedLinks(ctx, { kind: 'site' }),
+        topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug, name: t.name }) })),
+        claims: claims.map((c) => ({ name: c.title, links: presentFeedLinks(ctx, { kind: 'claim', slug: c.slug, name: c.title }) })),
+        speakers: speakers.map((s) => ({ name: s.name, links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug, name: s.name }) })),
       });
     },
   };

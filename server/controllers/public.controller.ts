@@ -182,7 +182,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         }),
         // Built and escaped here (see jsonLdScriptContent): the one triple-stash on the page.
         claimReviewJsonLd: review ? jsonLdScriptContent(review) : null,
-        pageFeedLinks: presentFeedLinks(ctx, { kind: 'claim', slug: claim.slug }, ctx.t('feed.claim.title', { name: claim.title })),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'claim', slug: claim.slug, name: claim.title }),
       });
     },
 
@@ -193,7 +193,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         ...profileHead(ctx, config, `/speakers/${speaker.slug}`, speaker.name, ctx.t('meta.speaker_description', { name: speaker.name })),
         speaker,
         ...profileView(ctx, page, `/claims?speaker=${speaker.slug}`),
-        pageFeedLinks: presentFeedLinks(ctx, { kind: 'speaker', slug: speaker.slug }, ctx.t('feed.speaker.title', { name: speaker.name })),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'speaker', slug: speaker.slug, name: speaker.name }),
       });
     },
 
@@ -204,7 +204,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         ...profileHead(ctx, config, `/topics/${topic.slug}`, topic.name, ctx.t('meta.topic_description', { name: topic.name })),
         topic,
         ...profileView(ctx, page, `/claims?topic=${topic.slug}`),
-        pageFeedLinks: presentFeedLinks(ctx, { kind: 'topic', slug: topic.slug }, ctx.t('feed.topic.title', { name: topic.name })),
+        pageFeedLinks: presentFeedLinks(ctx, { kind: 'topic', slug: topic.slug, name: topic.name }),
       });
     },
   };

@@ -9,23 +9,33 @@ export interface FeedSite {
   siteName: string;
 }
 
-/** Where a feed lives, without its extension: /feed, /claims/:slug/feed, /topics/:slug/feed … */
-export function feedBasePath(subject: FeedData['subject']): string {
-  return subject.kind === 'site' ? '/feed' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}/feed`;
-}
-
+/** The page a feed follows: /, /claims/:slug, /topics/:slug or /speakers/:slug. */
 function pagePath(subject: FeedData['subject']): string {
   return subject.kind === 'site' ? '/' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}`;
 }
 
-export function presentFeedChannel(ctx: PresentContext, site: FeedSite, subject: FeedData['subject']): FeedChannel {
+/** Where a feed lives, without its extension: /feed, or its page's path + /feed. */
+export function feedBasePath(subject: FeedData['subject']): string {
+  return subject.kind === 'site' ? '/feed' : `${pagePath(subject)}/feed`;
+}
+
+/** A feed's title and description, for the feed itself and for the links that offer it. */
+function feedTexts(ctx: PresentContext, subject: FeedData['subject']): { title: string; description: string } {
   const name = subject.name ?? '';
-  const texts = {
-    site: { title: ctx.t('feed.site.title'), description: ctx.t('feed.site.description') },
-    claim: { title: ctx.t('feed.claim.title', { name }), description: ctx.t('feed.claim.description', { name }) },
-    topic: { title: ctx.t('feed.topic.title', { name }), description: ctx.t('feed.topic.description', { name }) },
-    speaker: { title: ctx.t('feed.speaker.title', { name }), description: ctx.t('feed.speaker.description', { name }) },
-  }[subject.kind];
+  switch (subject.kind) {
+    case 'site':
+      return { title: ctx.t('feed.site.title'), description: ctx.t('feed.site.description') };
+    case 'claim':
+      return { title: ctx.t('feed.claim.title', { name }), description: ctx.t('feed.claim.description', { name }) };
+    case 'topic':
+      return { title: ctx.t('feed.topic.title', { name }), description: ctx.t('feed.topic.description', { name }) };
+    case 'speaker':
+      return { title: ctx.t('feed.speaker.title', { name }), description: ctx.t('feed.speaker.description', { name }) };
+  }
+}
+
+export function presentFeedChannel(ctx: PresentContext, site: FeedSite, subject: FeedData['subject']): FeedChannel {
+  const texts = feedTexts(ctx, subject);
   return {
     ...texts,
     link: `${site.siteUrl}${pagePath(subject)}`,
@@ -94,8 +104,9 @@ export interface FeedLink {
 }
 
 /** The three formats of one feed, for `<link rel="alternate">` and for visible links. Paths are site-relative. */
-export function presentFeedLinks(ctx: PresentContext, subject: FeedData['subject'], title: string): FeedLink[] {
+export function presentFeedLinks(ctx: PresentContext, subject: FeedData['subject']): FeedLink[] {
   const base = feedBasePath(subject);
+  const { title } = feedTexts(ctx, subject);
   return FEED_FORMATS.map((format) => ({
     type: FEED_TYPES[format].mediaType,
     title: `${title} (${ctx.t(`feed.format.${format}`)})`,

@@ -237,16 +237,21 @@ export async function getTopicPage(slug: string) {
   return { topic, ...(await profileClaims({ topics: topic._id })) };
 }
 
+/** Every topic with published claims, by name. */
+export async function listPublishedTopics() {
+  const ids = await ClaimModel.distinct('topics', { status: 'published' });
+  return TopicModel.find({ _id: trusted({ $in: ids }) }, TOPIC_FIELDS).sort({ name: 1 }).lean<TopicRef[]>();
+}
+
+/** Every speaker with published claims, by name. */
+export async function listPublishedSpeakers() {
+  const ids = await ClaimModel.distinct('speaker', { status: 'published' });
+  return SpeakerModel.find({ _id: trusted({ $in: ids }) }, SPEAKER_FIELDS).sort({ name: 1 }).lean<SpeakerRef[]>();
+}
+
 /** Every topic and speaker with published claims, for the filter menus. */
 export async function listFilterOptions() {
-  const [topicIds, speakerIds] = await Promise.all([
-    ClaimModel.distinct('topics', { status: 'published' }),
-    ClaimModel.distinct('speaker', { status: 'published' }),
-  ]);
-  const [topics, speakers] = await Promise.all([
-    TopicModel.find({ _id: trusted({ $in: topicIds }) }, TOPIC_FIELDS).sort({ name: 1 }).lean<TopicRef[]>(),
-    SpeakerModel.find({ _id: trusted({ $in: speakerIds }) }, SPEAKER_FIELDS).sort({ name: 1 }).lean<SpeakerRef[]>(),
-  ]);
+  const [topics, speakers] = await Promise.all([listPublishedTopics(), listPublishedSpeakers()]);
   return { topics, speakers };
 }
 

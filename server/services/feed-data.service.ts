@@ -31,25 +31,28 @@ export interface FeedData {
   lastModified: Date | null;
 }
 
-/** The published claims a feed covers. Unknown slugs are a 404, like their pages. */
+/**
+ * The claims a feed covers, whatever their status (an unpublish changes the feed too; the
+ * caller adds `status: 'published'` for the items). Unknown slugs are a 404, like their pages.
+ */
 async function scopeFilter(scope: FeedScope): Promise<{ filter: FilterQuery<Claim>; name?: string }> {
   switch (scope.kind) {
     case 'site':
-      return { filter: { status: 'published' } };
+      return { filter: {} };
     case 'claim': {
       const claim = await ClaimModel.findOne({ slug: scope.slug, status: 'published' }, { title: 1 }).lean();
       if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${scope.slug}"` });
-      return { filter: { _id: claim._id, status: 'published' }, name: claim.title };
+      return { filter: { _id: claim._id }, name: claim.title };
     }
     case 'topic': {
       const topic = await TopicModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
       if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${scope.slug}"` });
-      return { filter: { topics: topic._id, status: 'published' }, name: topic.name };
+      return { filter: { topics: topic._id }, name: topic.name };
     }
     case 'speaker': {
       const speaker = await SpeakerModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
       if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${scope.slug}"` });
-      return { filter: { speaker: speaker._id, status: 'published' }, name: speaker.name };
+      return { filter: { speaker: speaker._id }, name: speaker.name };
     }
   }
 }
@@ -60,11 +63,9 @@ async function scopeFilter(scope: FeedScope): Promise<{ filter: FilterQuery<Clai
  */
 export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
   const { filter, name } = await scopeFilter(scope);
-  // The same claims whatever their status: an unpublish changes the feed too.
-  const anyStatus: FilterQuery<Claim> = Object.fromEntries(Object.entries(filter).filter(([key]) => key !== 'status'));
   const [claimIds, lastEdited] = await Promise.all([
-    ClaimModel.distinct('_id', filter),
-    ClaimModel.findOne(anyStatus, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean(),
+    ClaimModel.distinct('_id', { ...filter, status: 'published' }),
+    ClaimModel.findOne(filter, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean(),
   ]);
   const rows = await UpdateModel.find({ claim: trusted({ $in: claimIds }) })
     .sort({ at: -1, _id: -1 })

@@ -1,4 +1,5 @@
 import { Feed } from 'feed';
+import { escapeMarkup } from './markup';
 
 export const FEED_FORMATS = ['rss', 'atom', 'json'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
@@ -44,7 +45,6 @@ export const FEED_LIMIT = 50;
 const XML_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 const xmlSafe = (text: string) => text.replace(XML_FORBIDDEN, ' ');
 
-const escapeHtml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 /**
  * One feed in one format, a pure function of its entries: the same updates give the same
@@ -73,7 +73,7 @@ export function buildFeed(channel: FeedChannel, entries: FeedEntry[], format: Fe
       link: entry.link,
       date: entry.date,
       published: entry.date,
-      description: entry.paragraphs.map((p) => `<p>${escapeHtml(xmlSafe(p))}</p>`).join(''),
+      description: entry.paragraphs.map((p) => `<p>${escapeMarkup(xmlSafe(p))}</p>`).join(''),
     });
   }
   switch (format) {

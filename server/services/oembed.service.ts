@@ -2,6 +2,7 @@
  * oEmbed (https://oembed.com) for claim pages: pure functions of the site's address and a
  * claim, so the controller only fetches the claim and sends the result.
  */
+import { escapeMarkup } from './markup';
 
 /** The card reflows from about 320 px (a phone column) to 600 px; this is the width offered by default. */
 export const EMBED_DEFAULT_WIDTH = 480;
@@ -42,10 +43,6 @@ export function claimSlugFromPageUrl(url: string, siteUrl: string): string | nul
   return CLAIM_PATH.exec(target.pathname.slice(sitePath.length))?.[1] ?? null;
 }
 
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
 export interface OembedInput {
   siteUrl: string;
   providerName: string;
@@ -74,7 +71,7 @@ export function buildOembed({ siteUrl, providerName, claim, frameTitle, maxwidth
   const height = Math.min(embedHeight(width), maxheight ?? embedHeight(width));
   const src = `${siteUrl}/embed/claims/${encodeURIComponent(claim.slug)}`;
   const html =
-    `<iframe src="${escapeAttribute(src)}" width="${width}" height="${height}" title="${escapeAttribute(frameTitle)}"` +
+    `<iframe src="${escapeMarkup(src)}" width="${width}" height="${height}" title="${escapeMarkup(frameTitle)}"` +
     ' loading="lazy" style="border:0;max-width:100%"></iframe>';
   return {
     type: 'rich',

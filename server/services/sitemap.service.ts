@@ -2,6 +2,7 @@ import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
+import { escapeMarkup } from './markup';
 
 export interface SitemapEntry {
   /** A path on this site, e.g. "/claims/some-slug". */
@@ -51,15 +52,11 @@ export async function listSitemapEntries(): Promise<SitemapEntry[]> {
   ];
 }
 
-function escapeXml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 /** The sitemaps.org XML for `entries`. One file holds up to 50 000 addresses, far more than a newsroom tracks. */
 export function buildSitemapXml(entries: SitemapEntry[], siteUrl: string): string {
   const urls = entries.map((entry) => {
     const lastmod = entry.lastmod ? `<lastmod>${entry.lastmod.toISOString()}</lastmod>` : '';
-    return `  <url><loc>${escapeXml(`${siteUrl}${entry.path}`)}</loc>${lastmod}</url>`;
+    return `  <url><loc>${escapeMarkup(`${siteUrl}${entry.path}`)}</loc>${lastmod}</url>`;
   });
   return ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', ...urls, '</urlset>', ''].join('\n');
 }

@@ -11,7 +11,7 @@ describe('buildSitemapXml', () => {
       'https://ecart.example.org',
     );
     expect(xml).toContain('<loc>https://ecart.example.org/claims?a=1&amp;b=&lt;2&gt;</loc><lastmod>2021-12-29T10:00:00.000Z</lastmod>');
-    expect(xml).toContain('<loc>https://ecart.example.org/topics/l&apos;eau</loc></url>');
+    expect(xml).toContain('<loc>https://ecart.example.org/topics/l&#39;eau</loc></url>');
     const doc = xml2js(xml, { compact: true }) as ElementCompact;
     const urls = (doc.urlset as ElementCompact).url as ElementCompact[];
     expect(urls.map((u) => (u.loc as ElementCompact)._text)).toEqual(['https://ecart.example.org/claims?a=1&b=<2>', "https://ecart.example.org/topics/l'eau"]);

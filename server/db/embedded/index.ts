@@ -31,13 +31,10 @@ export async function startEmbeddedServer(opts: EmbeddedServerOptions = {}): Pro
   const host = opts.host ?? '127.0.0.1';
   const engine = new Engine();
   if (opts.persistence) {
-    const state = await opts.persistence.load();
-    engine.loadState(state);
+    const started = Date.now();
+    const summary = await opts.persistence.load(engine.loader());
     registerSnapshotProvider(opts.persistence, () => engine.takeSnapshot());
-    logger.info(
-      { collections: state.snapshot?.collections.length ?? 0, batches: state.batches.length },
-      'embedded server restored its data',
-    );
+    logger.info({ ...summary, ms: Date.now() - started }, 'embedded server restored its data');
   }
   const server = new WireServer({ engine, persistence: opts.persistence, logger });
   let port: number;

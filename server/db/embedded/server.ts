@@ -7,6 +7,8 @@ import net from 'node:net';
 import type { JournalBatch, Persistence } from './persistence.types';
 import { MongoError } from './errors';
 import type { Engine, WriteOutcome } from './engine/engine';
+import type { TransactionWorkspace } from './engine/transactions';
+import { SessionRegistry } from './commands/sessions';
 import type { EmbeddedLogger } from './logger';
 import type { CommandContext } from './commands/command-context';
 import { dispatchCommand } from './commands/dispatch';
@@ -14,6 +16,7 @@ import { MessageFramer, ProtocolError, encodeReply, parseMessage } from './wire-
 
 const TTL_SWEEP_INTERVAL_MS = 60_000;
 const CURSOR_REAP_INTERVAL_MS = 60_000;
+const TRANSACTION_REAP_INTERVAL_MS = 5_000;
 
 export interface WireServerOptions {
   engine: Engine;
@@ -28,6 +31,11 @@ export class WireServer {
   private readonly server: net.Server;
   private readonly sockets = new Set<net.Socket>();
   private readonly pendingAppends = new Set<Promise<void>>();
+  /** Writes applied in memory whose journal append has not resolved yet, oldest first. */
+  private readonly unacknowledged: WriteOutcome<unknown>[] = [];
+  /** Set once the journal failed: every later write is refused until a restart. */
+  private journalFailure: Error | null = null;
+  readonly sessions: SessionRegistry;
   private readonly timers: NodeJS.Timeout[] = [];
   private nextConnectionId = 1;
 
@@ -35,6 +43,7 @@ export class WireServer {
     this.engine = opts.engine;
     this.persistence = opts.persistence;
     this.logger = opts.logger;
+    this.sessions = new SessionRegistry(this.engine);
     this.server = net.createServer((socket) => this.onConnection(socket));
   }
 
@@ -49,13 +58,14 @@ export class WireServer {
     // unref: these housekeeping timers must never keep a test process or CLI alive.
     this.timers.push(setInterval(() => void this.sweepTtl(), TTL_SWEEP_INTERVAL_MS).unref());
     this.timers.push(setInterval(() => this.engine.cursors.reapIdle(), CURSOR_REAP_INTERVAL_MS).unref());
+    this.timers.push(setInterval(() => this.sessions.reap(), TRANSACTION_REAP_INTERVAL_MS).unref());
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('embedded server has no TCP address');
     return address.port;
   }
 
   /** Makes a journal batch durable; resolves at once when running in memory. */
-  async persist(batch: JournalBatch): Promise<void> {
+  private async persist(batch: JournalBatch): Promise<void> {
     if (!this.persistence || batch.length === 0) return;
     const pending = this.persistence.append(batch);
     this.pendingAppends.add(pending);
@@ -66,9 +76,42 @@ export class WireServer {
     }
   }
 
+  /**
+   * Waits for a write's journal append. If the append fails, this write and every write
+   * applied after it (none of which can be acknowledged any more: the store refuses all
+   * appends after a failure) are rolled back, newest first, and writes are refused from
+   * then on. Nothing unacknowledged stays in memory to be served.
+   */
+  private async acknowledge(outcome: WriteOutcome<unknown>): Promise<void> {
+    if (outcome.batch.length === 0) return;
+    this.unacknowledged.push(outcome);
+    try {
+      await this.persist(outcome.batch);
+    } catch (err) {
+      this.journalFailure ??= err instanceof Error ? err : new Error(String(err));
+      this.logger.error({ err }, 'embedded server could not persist a write; it was rolled back and writes are refused until restart');
+      const at = this.unacknowledged.indexOf(outcome);
+      if (at >= 0) {
+        const failed = this.unacknowledged.splice(at);
+        for (let i = failed.length - 1; i >= 0; i--) this.engine.rollback(failed[i] as WriteOutcome<unknown>);
+      }
+      throw new MongoError('InternalError', `write could not be made durable and was not applied: ${this.journalFailure.message}`);
+    } finally {
+      const at = this.unacknowledged.indexOf(outcome);
+      if (at >= 0) this.unacknowledged.splice(at, 1);
+    }
+  }
+
+  private assertWritable(): void {
+    if (this.journalFailure) {
+      throw new MongoError('InternalError', `writes are refused since the journal failed (${this.journalFailure.message}); restart the server`);
+    }
+  }
+
   private async sweepTtl(): Promise<void> {
     try {
-      await this.persist(this.engine.sweepExpired());
+      if (this.journalFailure) return;
+      await this.acknowledge(this.engine.sweepExpired());
     } catch (err) {
       this.logger.error({ err }, 'embedded server TTL sweep failed');
     }
@@ -127,19 +170,25 @@ export class WireServer {
   private contextFor(connectionId: number): CommandContext {
     return {
       engine: this.engine,
+      store: this.engine,
+      txn: null,
       db: 'admin',
       connectionId,
       logger: this.logger,
+      sessions: this.sessions,
       write: async <T>(fn: () => T): Promise<WriteOutcome<T>> => {
+        this.assertWritable();
         const outcome = this.engine.write(fn);
-        try {
-          await this.persist(outcome.batch);
-        } catch (err) {
-          // The change is in memory but not durable: never report it as acknowledged.
-          this.logger.error({ err }, 'embedded server could not persist a write');
-          throw new MongoError('InternalError', `write could not be made durable: ${err instanceof Error ? err.message : String(err)}`);
-        }
+        await this.acknowledge(outcome);
         return outcome;
+      },
+      commit: async (txn: TransactionWorkspace): Promise<void> => {
+        this.assertWritable();
+        await this.acknowledge(this.engine.commitTransaction(txn));
+      },
+      compact: async (): Promise<void> => {
+        if (!this.persistence) return;
+        await this.persistence.compact(() => this.engine.takeSnapshot());
       },
     };
   }
@@ -151,6 +200,7 @@ export class WireServer {
     await closed;
     await Promise.allSettled([...this.pendingAppends]);
     this.engine.cursors.clear();
+    this.sessions.clear();
   }
 }
 

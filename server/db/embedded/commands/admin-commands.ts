@@ -78,6 +78,17 @@ function cursorOf(ctx: CommandContext, ns: string, docs: Document[], cmd: Docume
 }
 
 export const adminCommands: CommandTable = {
+  /**
+   * MongoDB's `compact` works per collection; here the whole store is one snapshot, so it
+   * compacts everything, without blocking reads or writes (see README.md).
+   */
+  compact: async (ctx, cmd) => {
+    const name = collectionName(cmd, 'compact');
+    if (!ctx.engine.getCollection(ctx.db, name)) throw new MongoError('NamespaceNotFound', `collection does not exist: ${ctx.db}.${name}`);
+    await ctx.compact();
+    return { bytesFreed: 0, ok: 1 };
+  },
+
   create: async (ctx, cmd) => {
     const name = collectionName(cmd, 'create');
     const options: Document = {};

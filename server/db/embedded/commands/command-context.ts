@@ -3,9 +3,15 @@ import type { Document } from 'bson';
 import type { Engine } from '../engine/engine';
 import type { WriteOutcome } from '../engine/engine';
 import type { EmbeddedLogger } from '../logger';
+import type { CollectionStore, TransactionWorkspace } from '../engine/transactions';
+import type { SessionRegistry } from './sessions';
 
 export interface CommandContext {
   engine: Engine;
+  /** Where commands find collections: the engine, or the fork of the transaction the command runs in. */
+  store: CollectionStore;
+  /** The transaction this command belongs to, if any. */
+  txn: TransactionWorkspace | null;
   db: string;
   connectionId: number;
   logger: EmbeddedLogger;
@@ -14,6 +20,11 @@ export interface CommandContext {
    * so a handler replies only once the write is acknowledged by persistence.
    */
   write<T>(fn: () => T): Promise<WriteOutcome<T>>;
+  /** Commits a transaction: its writes applied and made durable as one batch. */
+  commit(txn: TransactionWorkspace): Promise<void>;
+  sessions: SessionRegistry;
+  /** Compacts the store now (the `compact` command); resolves when the new snapshot is durable. */
+  compact(): Promise<void>;
 }
 
 export type CommandHandler = (ctx: CommandContext, cmd: Document) => Promise<Document> | Document;

@@ -11,13 +11,10 @@ import type { CommandContext, CommandTable } from './command-context';
 export const MAX_WIRE_VERSION = 21;
 export const SERVER_VERSION = '7.0.0';
 
-export const TRANSACTIONS_REFUSED_MESSAGE =
-  "Transactions are not supported by Écart's embedded server; use a real MongoDB (MONGODB_URI)";
-
 function helloReply(ctx: CommandContext, legacy: boolean): Document {
   return {
-    // A standalone: no setName, so the driver neither starts transactions against a replica
-    // set that isn't there nor attaches retryable-write txnNumbers.
+    // A standalone: no setName. The driver runs transactions against it all the same (it
+    // does not check the topology), and attaches no retryable-write txnNumbers outside them.
     ...(legacy ? { ismaster: true } : { isWritablePrimary: true }),
     helloOk: true,
     maxBsonObjectSize: MAX_BSON_OBJECT_SIZE,
@@ -32,10 +29,6 @@ function helloReply(ctx: CommandContext, legacy: boolean): Document {
     readOnly: false,
     ok: 1,
   };
-}
-
-function refuseTransaction(): never {
-  throw new MongoError('IllegalOperation', TRANSACTIONS_REFUSED_MESSAGE);
 }
 
 export const handshakeCommands: CommandTable = {
@@ -58,13 +51,23 @@ export const handshakeCommands: CommandTable = {
   hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, os: { type: process.platform }, extra: {}, ok: 1 }),
   serverStatus: () => ({ host: 'localhost', version: SERVER_VERSION, process: 'ecart-embedded', uptime: process.uptime(), localTime: new Date(), ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
-  endSessions: () => ({ ok: 1 }),
-  killSessions: () => ({ ok: 1 }),
+  endSessions: (ctx, cmd) => {
+    ctx.sessions.end(cmd.endSessions);
+    return { ok: 1 };
+  },
+  killSessions: (ctx, cmd) => {
+    ctx.sessions.end(cmd.killSessions);
+    return { ok: 1 };
+  },
   killAllSessions: () => ({ ok: 1 }),
   refreshSessions: () => ({ ok: 1 }),
-  startTransaction: () => refuseTransaction(),
-  commitTransaction: () => refuseTransaction(),
-  abortTransaction: () => refuseTransaction(),
+  // Handled in dispatch.ts, which owns the sessions; listed so they are known commands.
+  commitTransaction: () => {
+    throw new MongoError('InternalError', 'commitTransaction is dispatched before the command table');
+  },
+  abortTransaction: () => {
+    throw new MongoError('InternalError', 'abortTransaction is dispatched before the command table');
+  },
 };
 
 function buildInfoReply(): Document {

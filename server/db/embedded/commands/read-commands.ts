@@ -2,8 +2,16 @@
 import { Long, type Document } from 'bson';
 import { MongoError } from '../errors';
 import { canonicalKey, valuesAtPath } from '../engine/document-utils';
-import { aggregateDocuments, findDocuments, matchDocuments } from '../engine/query-executor';
-import type { CommandTable } from './command-context';
+import {
+  aggregateDocuments,
+  countDocuments,
+  findDocuments,
+  matchDocuments,
+  type AggregateResult,
+  type ExecutionStats,
+  type FindSpec,
+} from '../engine/query-executor';
+import type { CommandContext, CommandTable } from './command-context';
 import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
 
 function cursorReply(id: Long, ns: string, docs: Document[], key: 'firstBatch' | 'nextBatch'): Document {
@@ -17,29 +25,94 @@ function toCursorId(value: unknown): Long {
   throw new MongoError('TypeMismatch', "Field 'getMore' must be of type long");
 }
 
+interface FindArgs {
+  name: string;
+  spec: FindSpec;
+  singleBatch: boolean;
+}
+
+function findArgs(cmd: Document): FindArgs {
+  const name = collectionName(cmd, 'find');
+  let limit = optionalNumber(cmd, 'limit');
+  let singleBatch = cmd.singleBatch === true;
+  // Legacy negative limit: at most |n| documents, in one batch, no cursor left open.
+  if (limit !== undefined && limit < 0) {
+    limit = -limit;
+    singleBatch = true;
+  }
+  const skip = optionalNumber(cmd, 'skip');
+  if (skip !== undefined && skip < 0) throw new MongoError('BadValue', 'skip value must be non-negative');
+  return {
+    name,
+    singleBatch,
+    spec: {
+      filter: optionalDocument(cmd, 'filter'),
+      sort: optionalDocument(cmd, 'sort'),
+      projection: optionalDocument(cmd, 'projection'),
+      skip,
+      limit,
+    },
+  };
+}
+
+function aggregateTarget(cmd: Document): string {
+  const target = cmd.aggregate as unknown;
+  if (typeof target !== 'string') {
+    throw new MongoError('NotImplemented', "database-level aggregate ({ aggregate: 1 }) is not supported by Écart's embedded server");
+  }
+  return target;
+}
+
+function runAggregate(ctx: CommandContext, target: string, cmd: Document): AggregateResult {
+  return aggregateDocuments(
+    {
+      coll: ctx.store.getCollection(ctx.db, target),
+      resolveCollection: (name) => ctx.store.getCollection(ctx.db, name),
+      counters: ctx.store.counters,
+    },
+    documentArray(cmd, 'pipeline'),
+  );
+}
+
+function runCount(ctx: CommandContext, cmd: Document): { n: number; stats: ExecutionStats } {
+  const name = collectionName(cmd, 'count');
+  const skip = Math.max(0, optionalNumber(cmd, 'skip') ?? 0);
+  const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
+  const counted = countDocuments(ctx.store.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.store.counters);
+  let n = Math.max(0, counted.n - skip);
+  if (limit > 0) n = Math.min(n, limit);
+  return { n, stats: counted.stats };
+}
+
+/** MongoDB's explain shape, with the figures the engine really has: the plan and what it read. */
+function explainReply(ns: string, stats: ExecutionStats, nReturned: number, verbosity: string): Document {
+  const scan: Document =
+    stats.indexName === 'COLLSCAN' || stats.indexName === null
+      ? { stage: 'COLLSCAN', direction: 'forward' }
+      : stats.indexName === 'COUNT'
+        ? { stage: 'RECORD_STORE_FAST_COUNT' }
+        : { stage: 'IXSCAN', indexName: stats.indexName, direction: stats.reverse ? 'backward' : 'forward' };
+  const fetched: Document = stats.docsExamined > 0 || scan.stage === 'IXSCAN' ? { stage: 'FETCH', inputStage: scan } : scan;
+  const winningPlan: Document = stats.sortedByIndex ? fetched : { stage: 'SORT', inputStage: fetched };
+  const reply: Document = {
+    queryPlanner: { namespace: ns, winningPlan, rejectedPlans: [], plansConsidered: stats.plansConsidered },
+    ok: 1,
+  };
+  if (verbosity !== 'queryPlanner') {
+    reply.executionStats = {
+      executionSuccess: true,
+      nReturned,
+      totalKeysExamined: stats.keysExamined,
+      totalDocsExamined: stats.docsExamined,
+    };
+  }
+  return reply;
+}
+
 export const readCommands: CommandTable = {
   find: (ctx, cmd) => {
-    const name = collectionName(cmd, 'find');
-    let limit = optionalNumber(cmd, 'limit');
-    let singleBatch = cmd.singleBatch === true;
-    // Legacy negative limit: at most |n| documents, in one batch, no cursor left open.
-    if (limit !== undefined && limit < 0) {
-      limit = -limit;
-      singleBatch = true;
-    }
-    const skip = optionalNumber(cmd, 'skip');
-    if (skip !== undefined && skip < 0) throw new MongoError('BadValue', 'skip value must be non-negative');
-    const { docs } = findDocuments(
-      ctx.engine.getCollection(ctx.db, name),
-      {
-        filter: optionalDocument(cmd, 'filter'),
-        sort: optionalDocument(cmd, 'sort'),
-        projection: optionalDocument(cmd, 'projection'),
-        skip,
-        limit,
-      },
-      ctx.engine.counters,
-    );
+    const { name, spec, singleBatch } = findArgs(cmd);
+    const { docs } = findDocuments(ctx.store.getCollection(ctx.db, name), spec, ctx.store.counters);
     const batch = ctx.engine.cursors.openCursor(`${ctx.db}.${name}`, docs, optionalNumber(cmd, 'batchSize'), singleBatch);
     return cursorReply(batch.id, batch.ns, batch.docs, 'firstBatch');
   },
@@ -62,42 +135,27 @@ export const readCommands: CommandTable = {
   },
 
   aggregate: (ctx, cmd) => {
-    if (cmd.explain === true) throw new MongoError('NotImplemented', "explain is not supported by Écart's embedded server");
-    const target = cmd.aggregate as unknown;
-    if (typeof target !== 'string') {
-      throw new MongoError('NotImplemented', "database-level aggregate ({ aggregate: 1 }) is not supported by Écart's embedded server");
+    const target = aggregateTarget(cmd);
+    if (cmd.explain === true) {
+      const result = runAggregate(ctx, target, cmd);
+      return explainReply(`${ctx.db}.${target}`, result.stats, result.docs.length, 'executionStats');
     }
     const cursorOpts = optionalDocument(cmd, 'cursor');
     if (cursorOpts === undefined) {
       throw new MongoError('FailedToParse', "The 'cursor' option is required, except for aggregate with the explain argument");
     }
-    const docs = aggregateDocuments(
-      {
-        coll: ctx.engine.getCollection(ctx.db, target),
-        resolveCollection: (name) => ctx.engine.getCollection(ctx.db, name),
-        counters: ctx.engine.counters,
-      },
-      documentArray(cmd, 'pipeline'),
-    );
+    const { docs } = runAggregate(ctx, target, cmd);
     const batch = ctx.engine.cursors.openCursor(`${ctx.db}.${target}`, docs, optionalNumber(cursorOpts, 'batchSize'));
     return cursorReply(batch.id, batch.ns, batch.docs, 'firstBatch');
   },
 
-  count: (ctx, cmd) => {
-    const name = collectionName(cmd, 'count');
-    const matched = matchDocuments(ctx.engine.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.engine.counters);
-    const skip = Math.max(0, optionalNumber(cmd, 'skip') ?? 0);
-    const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
-    let n = Math.max(0, matched.docs.length - skip);
-    if (limit > 0) n = Math.min(n, limit);
-    return { n, ok: 1 };
-  },
+  count: (ctx, cmd) => ({ n: runCount(ctx, cmd).n, ok: 1 }),
 
   distinct: (ctx, cmd) => {
     const name = collectionName(cmd, 'distinct');
     const key = cmd.key as unknown;
     if (typeof key !== 'string') throw new MongoError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
-    const matched = matchDocuments(ctx.engine.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.engine.counters);
+    const matched = matchDocuments(ctx.store.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.store.counters);
     const seen = new Map<string, unknown>();
     for (const doc of matched.docs) {
       for (const value of valuesAtPath(doc, key)) {
@@ -107,5 +165,32 @@ export const readCommands: CommandTable = {
       }
     }
     return { values: [...seen.values()], ok: 1 };
+  },
+
+  /** `explain` of find, count and aggregate: the winning plan and the entries and documents it read. */
+  explain: (ctx, cmd) => {
+    const inner = optionalDocument(cmd, 'explain');
+    if (!inner) throw new MongoError('FailedToParse', 'explain must be an object');
+    const verbosity = typeof cmd.verbosity === 'string' ? cmd.verbosity : 'allPlansExecution';
+    const innerName = Object.keys(inner)[0];
+    const innerCtx = { ...ctx, db: typeof inner.$db === 'string' ? inner.$db : ctx.db };
+    switch (innerName) {
+      case 'find': {
+        const { name, spec } = findArgs(inner);
+        const found = findDocuments(innerCtx.store.getCollection(innerCtx.db, name), spec, innerCtx.store.counters);
+        return explainReply(`${innerCtx.db}.${name}`, found.stats, found.docs.length, verbosity);
+      }
+      case 'count': {
+        const counted = runCount(innerCtx, inner);
+        return explainReply(`${innerCtx.db}.${collectionName(inner, 'count')}`, counted.stats, counted.n, verbosity);
+      }
+      case 'aggregate': {
+        const target = aggregateTarget(inner);
+        const result = runAggregate(innerCtx, target, inner);
+        return explainReply(`${innerCtx.db}.${target}`, result.stats, result.docs.length, verbosity);
+      }
+      default:
+        throw new MongoError('NotImplemented', `explain of '${String(innerName)}' is not supported by Écart's embedded server`);
+    }
   },
 };

@@ -39,7 +39,7 @@ export const writeCommands: CommandTable = {
     const outcome = await ctx.write(() => {
       let n = 0;
       const loop = runStatements(documents, ordered, (doc) => {
-        insertDocument(ctx.engine, ctx.db, name, doc);
+        insertDocument(ctx.store, ctx.db, name, doc);
         n += 1;
       });
       return withWriteErrors({ n, ok: 1 }, loop);
@@ -58,7 +58,7 @@ export const writeCommands: CommandTable = {
       const upserted: Document[] = [];
       const loop = runStatements(updates, ordered, (stmt, index) => {
         if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'update statement must be an object');
-        const result = updateDocuments(ctx.engine, ctx.db, name, {
+        const result = updateDocuments(ctx.store, ctx.db, name, {
           q: optionalDocument(stmt, 'q'),
           u: stmt.u as Document | Document[],
           multi: stmt.multi === true,
@@ -87,7 +87,7 @@ export const writeCommands: CommandTable = {
         if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'delete statement must be an object');
         const limit = optionalNumber(stmt, 'limit') ?? 0;
         if (limit !== 0 && limit !== 1) throw new MongoError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
-        n += deleteDocuments(ctx.engine, ctx.db, name, optionalDocument(stmt, 'q'), limit);
+        n += deleteDocuments(ctx.store, ctx.db, name, optionalDocument(stmt, 'q'), limit);
       });
       return withWriteErrors({ n, ok: 1 }, loop);
     });
@@ -110,7 +110,7 @@ async function runFindAndModify(
     throw new MongoError('FailedToParse', "'update' must be an object or a pipeline");
   }
   const outcome = await ctx.write(() =>
-    findAndModify(ctx.engine, ctx.db, name, {
+    findAndModify(ctx.store, ctx.db, name, {
       query: optionalDocument(cmd, 'query'),
       sort: optionalDocument(cmd, 'sort'),
       remove: cmd.remove === true,

@@ -1,40 +1,67 @@
 /**
- * One collection: documents keyed by canonical `_id`, its secondary indexes and its
- * optional text index. Every mutation goes through here so indexes never drift from the
- * documents, and every mutation reports a JournalOp so it can be made durable.
+ * One collection: documents keyed by their encoded `_id`, its ordered secondary indexes and
+ * its optional text index. Every mutation goes through here so indexes never drift from the
+ * documents, and every mutation reports a JournalOp (to make it durable) with the closure
+ * that undoes it (to roll back a transaction, or a write the journal could not store).
  *
- * Stored documents are never mutated in place: an update builds a new object and swaps it
- * in. Cursors and journal batches can therefore hold references without copying.
+ * Documents are held as their BSON bytes in a latin1 string: one compact object per
+ * document, which the garbage collector never has to trace into, decoded when read. The
+ * document tree and the index trees are B+ trees whose clone() is O(1) (copy-on-write),
+ * which gives snapshots and transactions an immutable view at no cost.
  */
-import { ObjectId, type Document } from 'bson';
+import { ObjectId, deserialize, serialize, type Document } from 'bson';
+import BTree from 'sorted-btree';
 import type { CollectionSnapshot, IndexSpec, JournalOp } from '../persistence.types';
 import { MongoError } from '../errors';
 import { canonicalKey, isPlainObject } from './document-utils';
-import { SecondaryIndex, duplicateKeyError, idKeyOf, type IndexEntry } from './indexes';
+import { BTREE_NODE_SIZE, OrderedIndex, duplicateKeyError, idKeyOf, type IndexEntry } from './indexes';
+import type { PlannableCollection } from './planner';
 import { TextIndex, isTextIndexKey } from './text-search';
 
 export const ID_INDEX_SPEC: IndexSpec = { name: '_id_', key: { _id: 1 } };
 
+/** As the store reads them: Long stays Long, so an int64 is never rewritten as a double. */
+const READ_OPTIONS = { promoteLongs: false, promoteValues: true, promoteBuffers: false, bsonRegExp: false } as const;
+
+export function decodeDocument(encoded: string): Document {
+  return deserialize(Buffer.from(encoded, 'latin1'), READ_OPTIONS);
+}
+
+export function decodeBytes(bytes: Uint8Array): Document {
+  return deserialize(bytes, READ_OPTIONS);
+}
+
+function encodeDocument(doc: Document): { bytes: Uint8Array; encoded: string } {
+  const bytes = serialize(doc);
+  return { bytes, encoded: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1') };
+}
+
+function bytesOf(encoded: string): Uint8Array {
+  return Buffer.from(encoded, 'latin1');
+}
+
 export interface CollectionHooks {
-  /** Records a change for the journal; a no-op while replaying. */
-  emit(op: JournalOp): void;
+  /** Records a change for the journal, with how to undo it; a no-op while loading. */
+  emit(op: JournalOp, undo: () => void, idKey?: string): void;
 }
 
 export interface WriteOptions {
   /** Replay applies a state that was valid when written, so it must not fail on it. */
   enforceUnique?: boolean;
+  /** The document being replaced, when the caller has it decoded already. */
+  previous?: Document;
 }
 
-export class Collection {
+export class Collection implements PlannableCollection {
   readonly db: string;
   readonly name: string;
   readonly options: Document;
   private readonly hooks: CollectionHooks;
-  private readonly docs = new Map<string, Document>();
-  private readonly indexes = new Map<string, SecondaryIndex>();
+  docsTree = new BTree<string, string>(undefined, undefined, BTREE_NODE_SIZE);
+  private readonly indexes = new Map<string, OrderedIndex>();
   private textIndex: TextIndex | null = null;
-  /** Index entries per document, so removal does not recompute from a changed doc. */
-  private readonly entriesByDoc = new Map<string, Map<string, IndexEntry[]>>();
+  /** In a transaction's fork: the real collection's text index, searched but never changed here. */
+  private sharedText: TextIndex | null = null;
 
   constructor(db: string, name: string, options: Document, hooks: CollectionHooks) {
     this.db = db;
@@ -48,35 +75,55 @@ export class Collection {
   }
 
   get size(): number {
-    return this.docs.size;
+    return this.docsTree.size;
   }
 
-  allDocuments(): IterableIterator<Document> {
-    return this.docs.values();
-  }
-
-  getById(idKey: string): Document | undefined {
-    return this.docs.get(idKey);
-  }
-
-  indexSpecs(): IndexSpec[] {
-    const specs = [ID_INDEX_SPEC, ...[...this.indexes.values()].map((i) => i.spec)];
-    if (this.textIndex) specs.push(this.textIndex.spec);
-    return specs;
-  }
-
-  secondaryIndexes(): SecondaryIndex[] {
+  orderedIndexes(): OrderedIndex[] {
     return [...this.indexes.values()];
   }
 
   getTextIndex(): TextIndex | null {
-    return this.textIndex;
+    return this.textIndex ?? this.sharedText;
+  }
+
+  getDoc(idKey: string): Document | undefined {
+    const encoded = this.docsTree.get(idKey);
+    return encoded === undefined ? undefined : decodeDocument(encoded);
+  }
+
+  has(idKey: string): boolean {
+    return this.docsTree.has(idKey);
+  }
+
+  /** Every document, decoded one at a time, in `_id` order. */
+  *allDocuments(): Generator<Document> {
+    for (const encoded of this.docsTree.values()) yield decodeDocument(encoded);
+  }
+
+  /**
+   * A private copy for a transaction, in O(number of indexes): the trees are copy-on-write,
+   * so neither side sees the other's later changes. Its writes report to `hooks`.
+   */
+  fork(hooks: CollectionHooks): Collection {
+    const copy = new Collection(this.db, this.name, this.options, hooks);
+    copy.docsTree = this.docsTree.clone();
+    for (const [name, index] of this.indexes) copy.indexes.set(name, index.clone());
+    // The text index is not versioned: $text in a transaction searches the committed one.
+    copy.sharedText = this.getTextIndex();
+    return copy;
+  }
+
+  indexSpecs(): IndexSpec[] {
+    const specs = [ID_INDEX_SPEC, ...[...this.indexes.values()].map((i) => i.spec)];
+    const text = this.getTextIndex();
+    if (text) specs.push(text.spec);
+    return specs;
   }
 
   /** Inserts a document that already has an `_id`; throws E11000 on any unique clash. */
   insert(doc: Document, opts: WriteOptions = {}): void {
     const idKey = validateId(doc._id);
-    if (this.docs.has(idKey) && opts.enforceUnique !== false) {
+    if (this.docsTree.has(idKey) && opts.enforceUnique !== false) {
       throw duplicateKeyError(this.ns, ID_INDEX_SPEC, ['_id'], [doc._id]);
     }
     this.store(idKey, doc, opts);
@@ -84,7 +131,7 @@ export class Collection {
 
   /** Replaces the document with this id by `doc` (same `_id`), re-checking unique indexes. */
   replace(idKey: string, doc: Document, opts: WriteOptions = {}): void {
-    if (!this.docs.has(idKey)) throw new MongoError('InternalError', `no document with _id key ${idKey}`);
+    if (!this.docsTree.has(idKey)) throw new MongoError('InternalError', `no document with _id key ${idKey}`);
     this.store(idKey, doc, opts);
   }
 
@@ -93,16 +140,26 @@ export class Collection {
     this.store(validateId(doc._id), doc, opts);
   }
 
+  /** A `put` from the store (load, replay): the BSON bytes are kept as they are. */
+  putBytes(bytes: Uint8Array): void {
+    const doc = decodeBytes(bytes);
+    const idKey = validateId(doc._id);
+    const encoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    this.apply(idKey, encoded, doc, this.docsTree.get(idKey));
+  }
+
   remove(idKey: string): boolean {
-    const doc = this.docs.get(idKey);
-    if (!doc) return false;
-    this.unindex(idKey);
-    this.docs.delete(idKey);
-    this.hooks.emit({ op: 'del', db: this.db, coll: this.name, id: doc._id });
+    const previous = this.docsTree.get(idKey);
+    if (previous === undefined) return false;
+    const doc = decodeDocument(previous);
+    this.apply(idKey, undefined, undefined, previous, doc);
+    this.hooks.emit({ op: 'del', db: this.db, coll: this.name, id: doc._id }, () => this.restore(idKey, previous), idKey);
     return true;
   }
 
   private store(idKey: string, doc: Document, opts: WriteOptions): void {
+    const { bytes, encoded } = encodeDocument(doc);
+    const previous = this.docsTree.get(idKey);
     const newEntries = new Map<string, IndexEntry[]>();
     for (const index of this.indexes.values()) {
       const entries = index.entriesFor(doc);
@@ -110,21 +167,38 @@ export class Collection {
       newEntries.set(index.spec.name, entries);
     }
     // Checks are done before any change, so a rejected write leaves the collection untouched.
-    if (this.docs.has(idKey)) this.unindex(idKey);
-    this.docs.set(idKey, doc);
-    for (const index of this.indexes.values()) index.add(idKey, newEntries.get(index.spec.name) ?? []);
-    this.entriesByDoc.set(idKey, newEntries);
-    this.textIndex?.add(idKey, doc);
-    this.hooks.emit({ op: 'put', db: this.db, coll: this.name, doc });
+    const previousDoc = previous === undefined ? undefined : (opts.previous ?? decodeDocument(previous));
+    this.apply(idKey, encoded, doc, previous, previousDoc, newEntries);
+    this.hooks.emit({ op: 'put', db: this.db, coll: this.name, doc: bytes }, () => this.restore(idKey, previous), idKey);
   }
 
-  private unindex(idKey: string): void {
-    const entries = this.entriesByDoc.get(idKey);
-    if (entries) {
-      for (const index of this.indexes.values()) index.remove(idKey, entries.get(index.spec.name) ?? []);
+  /** Puts back what a key held before a change (undefined: nothing), without journaling. */
+  private restore(idKey: string, previous: string | undefined): void {
+    const current = this.docsTree.get(idKey);
+    this.apply(idKey, previous, previous === undefined ? undefined : decodeDocument(previous), current);
+  }
+
+  /** The one place that changes the trees: swaps what `idKey` holds and fixes every index. */
+  private apply(
+    idKey: string,
+    encoded: string | undefined,
+    doc: Document | undefined,
+    previous: string | undefined,
+    previousDoc?: Document,
+    newEntries?: Map<string, IndexEntry[]>,
+  ): void {
+    if (previous !== undefined) {
+      const old = previousDoc ?? decodeDocument(previous);
+      for (const index of this.indexes.values()) index.remove(idKey, index.entriesFor(old));
+      this.textIndex?.remove(idKey);
     }
-    this.entriesByDoc.delete(idKey);
-    this.textIndex?.remove(idKey);
+    if (encoded === undefined || doc === undefined) {
+      this.docsTree.delete(idKey);
+      return;
+    }
+    this.docsTree.set(idKey, encoded);
+    for (const index of this.indexes.values()) index.add(idKey, newEntries?.get(index.spec.name) ?? index.entriesFor(doc));
+    this.textIndex?.add(idKey, doc);
   }
 
   /**
@@ -151,10 +225,7 @@ export class Collection {
       return false;
     }
     if (sameKey) {
-      throw new MongoError(
-        'IndexOptionsConflict',
-        `Index already exists with a different name: ${sameKey.name}`,
-      );
+      throw new MongoError('IndexOptionsConflict', `Index already exists with a different name: ${sameKey.name}`);
     }
     if (isTextIndexKey(spec.key)) {
       if (this.textIndex) {
@@ -164,48 +235,61 @@ export class Collection {
         );
       }
       const text = new TextIndex(spec);
-      for (const [idKey, doc] of this.docs) text.add(idKey, doc);
+      for (const [idKey, encoded] of this.docsTree.entries()) text.add(idKey, decodeDocument(encoded));
       this.textIndex = text;
-    } else {
-      const index = new SecondaryIndex(spec);
-      const built = new Map<string, IndexEntry[]>();
-      for (const [idKey, doc] of this.docs) {
-        const entries = index.entriesFor(doc);
-        if (opts.enforceUnique !== false) index.checkUnique(this.ns, entries, idKey);
-        index.add(idKey, entries);
-        built.set(idKey, entries);
-      }
-      this.indexes.set(spec.name, index);
-      for (const [idKey, entries] of built) this.entriesByDoc.get(idKey)?.set(spec.name, entries);
+      this.hooks.emit({ op: 'createIndex', db: this.db, coll: this.name, spec }, () => {
+        this.textIndex = null;
+      });
+      return true;
     }
-    this.hooks.emit({ op: 'createIndex', db: this.db, coll: this.name, spec });
+    const index = new OrderedIndex(spec);
+    for (const [idKey, encoded] of this.docsTree.entries()) {
+      const entries = index.entriesFor(decodeDocument(encoded));
+      if (opts.enforceUnique !== false) index.checkUnique(this.ns, entries, idKey);
+      index.add(idKey, entries);
+    }
+    this.indexes.set(spec.name, index);
+    this.hooks.emit({ op: 'createIndex', db: this.db, coll: this.name, spec }, () => {
+      this.indexes.delete(spec.name);
+    });
     return true;
   }
 
   dropIndex(name: string): void {
     if (name === '_id_') throw new MongoError('InvalidOptions', 'cannot drop _id index');
-    if (this.textIndex?.spec.name === name) {
+    const text = this.textIndex;
+    const index = this.indexes.get(name);
+    if (text?.spec.name === name) {
       this.textIndex = null;
-    } else if (this.indexes.has(name)) {
+      this.hooks.emit({ op: 'dropIndex', db: this.db, coll: this.name, name }, () => {
+        this.textIndex = text;
+      });
+    } else if (index) {
       this.indexes.delete(name);
-      for (const entries of this.entriesByDoc.values()) entries.delete(name);
+      this.hooks.emit({ op: 'dropIndex', db: this.db, coll: this.name, name }, () => {
+        this.indexes.set(name, index);
+      });
     } else {
       throw new MongoError('IndexNotFound', `index not found with name [${name}]`);
     }
-    this.hooks.emit({ op: 'dropIndex', db: this.db, coll: this.name, name });
   }
 
   findIndexNameByKey(key: Document): string | undefined {
     return this.indexSpecs().find((s) => canonicalKey(s.key) === canonicalKey(key))?.name;
   }
 
+  /** The collection for a snapshot: its documents as an immutable view, iterated later. */
   snapshot(): CollectionSnapshot {
+    const docs = this.docsTree.clone();
     return {
       db: this.db,
       coll: this.name,
       options: this.options,
       indexes: this.indexSpecs().filter((s) => s.name !== '_id_'),
-      docs: [...this.docs.values()],
+      count: docs.size,
+      docs: function* docsOf() {
+        for (const encoded of docs.values()) yield bytesOf(encoded);
+      },
     };
   }
 }
@@ -216,6 +300,7 @@ function validateId(id: unknown): string {
   if (isPlainObject(id) && Object.keys(id).some((k) => k.startsWith('$'))) {
     throw new MongoError('BadValue', `_id fields may not contain '$'-prefixed fields`);
   }
+  if (id instanceof RegExp) throw new MongoError('BadValue', "can't use a regex for _id");
   return idKeyOf(id);
 }
 
@@ -235,12 +320,7 @@ function validateIndexSpec(spec: IndexSpec): void {
 
 function sameOptions(a: IndexSpec, b: IndexSpec): boolean {
   const pick = (s: IndexSpec): string =>
-    canonicalKey([
-      s.unique === true,
-      s.sparse === true,
-      s.partialFilterExpression ?? null,
-      s.expireAfterSeconds ?? null,
-    ]);
+    canonicalKey([s.unique === true, s.sparse === true, s.partialFilterExpression ?? null, s.expireAfterSeconds ?? null]);
   return pick(a) === pick(b);
 }
 

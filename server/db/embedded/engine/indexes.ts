@@ -1,15 +1,24 @@
 /**
- * Secondary (non-text) indexes: hash maps from a canonical key to the ids holding it.
- * They serve two purposes: enforcing `unique` without a scan, and letting the planner
- * answer equality lookups without touching every document.
+ * Secondary (non-text) indexes, kept in key order in a B+ tree (sorted-btree). Each entry's
+ * key is the order-preserving encoding of the indexed values (see key-encoding.ts) followed
+ * by the document's `_id` key, so equal values stay distinct entries, sorted by `_id`; the
+ * entry's value is the `_id` key, to fetch the document.
+ *
+ * The tree gives the planner what a hash map could not: equality on a prefix of the
+ * fields, ranges, and walking the entries in the order a sort asks for, stopping at the
+ * limit. `clone()` is O(1) (copy-on-write), which is how a snapshot or a transaction gets
+ * an immutable view without copying anything.
  */
 import type { Document } from 'bson';
+import BTree from 'sorted-btree';
 import { Query } from 'mingo';
 import type { IndexSpec } from '../persistence.types';
 import { MongoError } from '../errors';
-import { canonicalKey, canonicalKeyOfTuple, formatKeyValue, valuesAtPath } from './document-utils';
+import { formatKeyValue, valuesAtPath } from './document-utils';
+import { HIGH, encodeComponent, encodeId } from './key-encoding';
 
 export interface IndexEntry {
+  /** The encoded values, without the `_id` suffix. */
   key: string;
   /** One value per index field, for keyValue in E11000 errors. */
   values: unknown[];
@@ -17,41 +26,65 @@ export interface IndexEntry {
 
 /** Compound keys over several array fields explode combinatorially; MongoDB refuses them too. */
 const MAX_KEYS_PER_DOCUMENT = 10_000;
+/** Wider nodes than sorted-btree's default 32: fewer objects per entry, faster scans. */
+export const BTREE_NODE_SIZE = 64;
 
-export class SecondaryIndex {
+export class OrderedIndex {
   readonly spec: IndexSpec;
   readonly fields: string[];
-  /** Full key → ids of the documents holding it. */
-  private readonly entries = new Map<string, Set<string>>();
-  /** For compound indexes, first-field key → ids, so a prefix equality can use the index too. */
-  private readonly prefixEntries: Map<string, Set<string>> | null;
+  readonly directions: (1 | -1)[];
+  /** Entry key (values + `_id` key) → `_id` key. */
+  tree: BTree<string, string>;
+  /**
+   * Per field: set once a document held several values there (an array). Such a field can
+   * take equality bounds but not ranges, and cannot provide a sort (MongoDB's multikey paths).
+   */
+  multikeyFields: boolean[];
   private readonly partialFilter: Query | null;
 
-  constructor(spec: IndexSpec) {
+  constructor(spec: IndexSpec, tree?: BTree<string, string>, multikeyFields?: boolean[]) {
     this.spec = spec;
     this.fields = Object.keys(spec.key);
-    this.prefixEntries = this.fields.length > 1 ? new Map() : null;
+    this.directions = Object.values(spec.key).map((d) => (d === -1 ? -1 : 1));
+    this.tree = tree ?? new BTree<string, string>(undefined, undefined, BTREE_NODE_SIZE);
+    this.multikeyFields = multikeyFields ? [...multikeyFields] : this.fields.map(() => false);
     this.partialFilter = spec.partialFilterExpression ? new Query(spec.partialFilterExpression, {}) : null;
+  }
+
+  /** An immutable view of this index as it is now (O(1)). */
+  clone(): OrderedIndex {
+    return new OrderedIndex(this.spec, this.tree.clone(), this.multikeyFields);
+  }
+
+  get multikey(): boolean {
+    return this.multikeyFields.some(Boolean);
   }
 
   get isUnique(): boolean {
     return this.spec.unique === true;
   }
 
-  /** Usable by the planner for equality lookups (partial indexes do not hold every match). */
-  get isPlannable(): boolean {
-    return this.partialFilter === null;
+  /** Holds every document (partial and sparse indexes leave some out), so it can answer any query on its fields. */
+  get isComplete(): boolean {
+    return this.partialFilter === null && this.spec.sparse !== true;
   }
 
-  get isSparse(): boolean {
-    return this.spec.sparse === true;
+  get isPartial(): boolean {
+    return this.partialFilter !== null;
   }
 
   /** The keys a document contributes, or none when sparse/partial rules leave it out. */
   entriesFor(doc: Document): IndexEntry[] {
     if (this.partialFilter && !this.partialFilter.test(doc)) return [];
     const perField = this.fields.map((f) => valuesAtPath(doc, f));
-    if (this.isSparse && perField.every((vals) => vals.every((v) => v === undefined))) return [];
+    if (this.spec.sparse === true && perField.every((vals) => vals.every((v) => v === undefined))) return [];
+    perField.forEach((vals, i) => {
+      if (vals.length > 1 || Array.isArray(vals[0])) this.multikeyFields[i] = true;
+    });
+    if (perField.every((vals) => vals.length === 1)) {
+      const values = perField.map((vals) => vals[0]);
+      return [{ key: this.encodeTuple(values), values }];
+    }
     let tuples: unknown[][] = [[]];
     for (const vals of perField) {
       const next: unknown[][] = [];
@@ -63,69 +96,47 @@ export class SecondaryIndex {
     }
     const seen = new Map<string, IndexEntry>();
     for (const values of tuples) {
-      const key = canonicalKeyOfTuple(values);
+      const key = this.encodeTuple(values);
       if (!seen.has(key)) seen.set(key, { key, values });
     }
     return [...seen.values()];
+  }
+
+  encodeTuple(values: unknown[]): string {
+    let key = '';
+    for (let i = 0; i < values.length; i++) key += encodeComponent(values[i], this.directions[i] ?? 1);
+    return key;
   }
 
   /** Throws the E11000 error if any of `entries` is already held by another document. */
   checkUnique(ns: string, entries: IndexEntry[], ownId: string | null): void {
     if (!this.isUnique) return;
     for (const entry of entries) {
-      const holders = this.entries.get(entry.key);
-      if (!holders) continue;
-      for (const holder of holders) {
-        if (holder !== ownId) throw duplicateKeyError(ns, this.spec, this.fields, entry.values);
-      }
+      const holder = this.firstHolder(entry.key, ownId);
+      if (holder !== undefined) throw duplicateKeyError(ns, this.spec, this.fields, entry.values);
     }
+  }
+
+  /** The `_id` key of a document other than `exceptId` holding exactly this encoded tuple. */
+  private firstHolder(tupleKey: string, exceptId: string | null): string | undefined {
+    let found: string | undefined;
+    this.tree.forRange(tupleKey, tupleKey + HIGH, false, (_k, id) => {
+      if (id !== exceptId) {
+        found = id;
+        return { break: true };
+      }
+      return undefined;
+    });
+    return found;
   }
 
   add(id: string, entries: IndexEntry[]): void {
-    for (const entry of entries) {
-      addTo(this.entries, entry.key, id);
-      if (this.prefixEntries) addTo(this.prefixEntries, canonicalKeyOfTuple([entry.values[0]]), id);
-    }
+    for (const entry of entries) this.tree.set(entry.key + id, id);
   }
 
   remove(id: string, entries: IndexEntry[]): void {
-    for (const entry of entries) {
-      removeFrom(this.entries, entry.key, id);
-      if (this.prefixEntries) removeFrom(this.prefixEntries, canonicalKeyOfTuple([entry.values[0]]), id);
-    }
+    for (const entry of entries) this.tree.delete(entry.key + id);
   }
-
-  /** Ids holding exactly this full key (one value per field). */
-  lookup(values: unknown[]): ReadonlySet<string> | undefined {
-    return this.entries.get(canonicalKeyOfTuple(values));
-  }
-
-  /** Ids whose first field equals `value`. */
-  lookupPrefix(value: unknown): ReadonlySet<string> | undefined {
-    if (this.prefixEntries === null) return this.entries.get(canonicalKeyOfTuple([value]));
-    return this.prefixEntries.get(canonicalKeyOfTuple([value]));
-  }
-
-  clear(): void {
-    this.entries.clear();
-    this.prefixEntries?.clear();
-  }
-}
-
-function addTo(map: Map<string, Set<string>>, key: string, id: string): void {
-  let set = map.get(key);
-  if (!set) {
-    set = new Set();
-    map.set(key, set);
-  }
-  set.add(id);
-}
-
-function removeFrom(map: Map<string, Set<string>>, key: string, id: string): void {
-  const set = map.get(key);
-  if (!set) return;
-  set.delete(id);
-  if (set.size === 0) map.delete(key);
 }
 
 export function duplicateKeyError(ns: string, spec: IndexSpec, fields: string[], values: unknown[]): MongoError {
@@ -142,6 +153,7 @@ export function duplicateKeyError(ns: string, spec: IndexSpec, fields: string[],
   );
 }
 
+/** The primary key of a document: its `_id`, order-preserving. */
 export function idKeyOf(id: unknown): string {
-  return canonicalKey(id);
+  return encodeId(id);
 }

@@ -6,9 +6,10 @@
 import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { MongoError } from '../errors';
-import type { Collection } from './collection';
-import { canonicalKey, cloneDocument, isPlainObject } from './document-utils';
-import { planCandidates } from './planner';
+import { decodeDocument } from './collection';
+import { cloneDocument, isPlainObject } from './document-utils';
+import { candidatePlans, walkPlan, type CandidatePlan, type PlannableCollection, type SortSpec } from './planner';
+import type { TextIndex } from './text-search';
 
 /** Hidden field carrying the text score through mingo; stripped before replying. */
 export const TEXT_SCORE_FIELD = '__ecartTextScore';
@@ -16,23 +17,139 @@ export const TEXT_SCORE_FIELD = '__ecartTextScore';
 export interface EngineCounters {
   /** Documents the filter was evaluated against, summed over all operations. */
   docsExamined: number;
+  /** Index (or document-tree) entries read, summed over all operations. */
+  keysExamined: number;
+}
+
+/** What a read needs from a collection, or from a transaction's immutable view of one. */
+export interface ReadTarget extends PlannableCollection {
+  readonly ns: string;
+  getDoc(idKey: string): Document | undefined;
+  getTextIndex(): TextIndex | null;
+}
+
+export interface ExecutionStats {
+  docsExamined: number;
+  keysExamined: number;
+  /** The winning plan: 'COLLSCAN', '_id_', an index name, or the text index. */
+  indexName: string | null;
+  /** Whether the documents came out in the requested order (no in-memory sort). */
+  sortedByIndex: boolean;
+  reverse: boolean;
+  plansConsidered: number;
 }
 
 export interface MatchResult {
   docs: Document[];
-  /** Text score per matched (stored) document, when the filter used `$text`. */
+  /** Text score per matched document, when the filter used `$text`. */
   scores: Map<Document, number> | null;
   docsExamined: number;
   indexName: string | null;
+  stats: ExecutionStats;
 }
 
 export interface MatchOptions {
-  /** Stop after this many matches (no sort involved): update-one, delete-one. */
+  /** Stop after this many matches (no sort involved): update-one, delete-one, find with a limit. */
   stopAfter?: number;
+  /** The order wanted; a plan that provides it stops at `stopAfter`, others sort afterwards. */
+  sort?: SortSpec;
+}
+
+/** MongoDB's multi-planner gives each candidate a trial of this many reads in total. */
+const TRIAL_WORKS = 10_000;
+
+class PlanRunner {
+  readonly matches: Document[] = [];
+  eof = false;
+  docs = 0;
+  private readonly iterator: Generator<[string, string | undefined]>;
+  private readonly seen: Set<string> | null;
+  readonly keys = { keys: 0 };
+
+  constructor(
+    private readonly target: ReadTarget,
+    readonly plan: CandidatePlan,
+    private readonly query: Query,
+  ) {
+    this.iterator = walkPlan(target, plan, this.keys);
+    this.seen = plan.dedupe ? new Set() : null;
+  }
+
+  /** Reads one entry; false once the plan has nothing more. */
+  step(): boolean {
+    const next = this.iterator.next();
+    if (next.done === true) {
+      this.eof = true;
+      return false;
+    }
+    const [idKey, encoded] = next.value;
+    if (this.seen) {
+      if (this.seen.has(idKey)) return true;
+      this.seen.add(idKey);
+    }
+    const doc = encoded !== undefined ? decodeDocument(encoded) : this.target.getDoc(idKey);
+    if (doc === undefined) return true;
+    this.docs++;
+    if (this.query.test(doc)) this.matches.push(doc);
+    return true;
+  }
+
+  /** Has what the caller asked for: everything, or (in order) the first `need` matches. */
+  done(need: number | undefined): boolean {
+    return this.eof || (need !== undefined && this.plan.providesSort && this.matches.length >= need);
+  }
+}
+
+/**
+ * Runs a filter through the best plan (see planner.ts). The documents come back in the
+ * sort's order when the winning plan provides it (`stats.sortedByIndex`), else in index order.
+ */
+function executePlans(target: ReadTarget, filter: Document, query: Query, sort: SortSpec, need: number | undefined): { docs: Document[]; stats: ExecutionStats } {
+  const plans = candidatePlans(target, filter, sort);
+  const runners = plans.map((plan) => new PlanRunner(target, plan, query));
+  let winner: PlanRunner | undefined = runners.length === 1 ? runners[0] : undefined;
+  if (!winner) {
+    let works = 0;
+    race: while (works < TRIAL_WORKS) {
+      for (const runner of runners) {
+        runner.step();
+        works++;
+        if (runner.done(need)) {
+          winner = runner;
+          break race;
+        }
+      }
+    }
+    winner ??= runners.reduce((best, r) => (productivity(r) > productivity(best) ? r : best));
+  }
+  const chosen = winner as PlanRunner;
+  while (!chosen.done(need)) chosen.step();
+  let docsExamined = 0;
+  let keysExamined = 0;
+  for (const r of runners) {
+    docsExamined += r.docs;
+    keysExamined += r.keys.keys;
+  }
+  return {
+    docs: chosen.matches,
+    stats: {
+      docsExamined,
+      keysExamined,
+      indexName: chosen.plan.name,
+      sortedByIndex: chosen.plan.providesSort,
+      reverse: chosen.plan.reverse,
+      plansConsidered: plans.length,
+    },
+  };
+}
+
+function productivity(runner: PlanRunner): number {
+  const works = Math.max(1, runner.keys.keys);
+  return runner.matches.length / works + (runner.plan.providesSort ? 1e-9 : 0);
 }
 
 export function matchDocuments(
-  coll: Collection | undefined,
+  target: ReadTarget | undefined,
   filter: Document | undefined,
   counters: EngineCounters,
   opts: MatchOptions = {},
@@ -41,46 +158,70 @@ export function matchDocuments(
   if (!isPlainObject(fullFilter)) throw new MongoError('TypeMismatch', 'filter must be an object');
   const { $text: textOperand, ...rest } = fullFilter;
   assertNoNestedText(rest);
-  if (!coll) {
+  const emptyStats: ExecutionStats = { docsExamined: 0, keysExamined: 0, indexName: null, sortedByIndex: true, reverse: false, plansConsidered: 0 };
+  if (!target) {
     if (textOperand !== undefined) throw textIndexRequired();
-    return { docs: [], scores: null, docsExamined: 0, indexName: null };
+    return { docs: [], scores: null, docsExamined: 0, indexName: null, stats: emptyStats };
   }
   const query = new Query(rest, mingoOptions());
 
-  let candidates: Iterable<Document>;
-  let textScores: Map<string, number> | null = null;
-  let indexName: string | null = null;
   if (textOperand !== undefined) {
-    const textIndex = coll.getTextIndex();
+    const textIndex = target.getTextIndex();
     if (!textIndex) throw textIndexRequired();
-    textScores = textIndex.search(textOperand, (id) => coll.getById(id));
-    candidates = idsToDocs(coll, textScores.keys());
-    indexName = textIndex.spec.name;
-  } else {
-    const plan = planCandidates(coll, rest);
-    indexName = plan.indexName;
-    candidates = plan.ids ? idsToDocs(coll, plan.ids) : coll.allDocuments();
+    const textScores = textIndex.search(textOperand, (id) => target.getDoc(id));
+    const docs: Document[] = [];
+    const scores = new Map<Document, number>();
+    let examined = 0;
+    for (const [idKey, score] of textScores) {
+      const doc = target.getDoc(idKey);
+      if (!doc) continue;
+      examined++;
+      if (!query.test(doc)) continue;
+      docs.push(doc);
+      scores.set(doc, score);
+      if (opts.stopAfter !== undefined && !opts.sort?.length && docs.length >= opts.stopAfter) break;
+    }
+    counters.docsExamined += examined;
+    counters.keysExamined += textScores.size;
+    const stats = { ...emptyStats, docsExamined: examined, keysExamined: textScores.size, indexName: textIndex.spec.name, sortedByIndex: false, plansConsidered: 1 };
+    return { docs, scores, docsExamined: examined, indexName: textIndex.spec.name, stats };
   }
 
-  const docs: Document[] = [];
-  const scores = textScores ? new Map<Document, number>() : null;
-  let examined = 0;
-  for (const doc of candidates) {
-    examined += 1;
-    if (!query.test(doc)) continue;
-    docs.push(doc);
-    if (scores && textScores) scores.set(doc, textScores.get(canonicalKey(doc._id)) ?? 0);
-    if (opts.stopAfter !== undefined && docs.length >= opts.stopAfter) break;
-  }
-  counters.docsExamined += examined;
-  return { docs, scores, docsExamined: examined, indexName };
+  const { docs, stats } = executePlans(target, rest, query, opts.sort ?? [], opts.stopAfter);
+  counters.docsExamined += stats.docsExamined;
+  counters.keysExamined += stats.keysExamined;
+  return { docs, scores: null, docsExamined: stats.docsExamined, indexName: stats.indexName, stats };
 }
 
-function* idsToDocs(coll: Collection, ids: Iterable<string>): Generator<Document> {
-  for (const id of ids) {
-    const doc = coll.getById(id);
-    if (doc) yield doc;
+/**
+ * Counts matches. When a plan's bounds are exactly the filter, only index entries are read
+ * (no document is decoded); otherwise it counts what the best plan matches.
+ */
+export function countDocuments(target: ReadTarget | undefined, filter: Document | undefined, counters: EngineCounters): { n: number; stats: ExecutionStats } {
+  const fullFilter = filter ?? {};
+  if (!isPlainObject(fullFilter)) throw new MongoError('TypeMismatch', 'filter must be an object');
+  if (target && Object.keys(fullFilter).length === 0) {
+    return { n: target.size, stats: { docsExamined: 0, keysExamined: 0, indexName: 'COUNT', sortedByIndex: true, reverse: false, plansConsidered: 0 } };
   }
+  if (target && fullFilter.$text === undefined) {
+    const exact = candidatePlans(target, fullFilter, []).find((p) => p.exact && p.kind !== 'collscan');
+    if (exact) {
+      const keys = { keys: 0 };
+      const seen = exact.dedupe ? new Set<string>() : null;
+      let n = 0;
+      for (const [idKey] of walkPlan(target, exact, keys)) {
+        if (seen) {
+          if (seen.has(idKey)) continue;
+          seen.add(idKey);
+        }
+        n++;
+      }
+      counters.keysExamined += keys.keys;
+      return { n, stats: { docsExamined: 0, keysExamined: keys.keys, indexName: exact.name, sortedByIndex: true, reverse: false, plansConsidered: 1 } };
+    }
+  }
+  const matched = matchDocuments(target, fullFilter, counters);
+  return { n: matched.docs.length, stats: matched.stats };
 }
 
 function textIndexRequired(): MongoError {
@@ -120,20 +261,42 @@ export interface FindResult {
   docs: Document[];
   docsExamined: number;
   indexName: string | null;
+  stats: ExecutionStats;
 }
 
-export function findDocuments(coll: Collection | undefined, spec: FindSpec, counters: EngineCounters): FindResult {
+/** The sort as the planner takes it, or null when it sorts by text score (done in memory). */
+export function parseSort(sort: Document | undefined): SortSpec | null {
+  const out: SortSpec = [];
+  for (const [field, dir] of Object.entries(sort ?? {}) as [string, unknown][]) {
+    if (isTextScoreMeta(dir)) return null;
+    if (dir === 1 || dir === -1) out.push([field, dir]);
+    else if (typeof dir === 'number' && (dir === 1.0 || dir === -1.0)) out.push([field, dir > 0 ? 1 : -1]);
+    else throw new MongoError('BadValue', `$sort key ordering must be 1 (for ascending) or -1 (for descending)`);
+  }
+  return out;
+}
+
+export function findDocuments(coll: ReadTarget | undefined, spec: FindSpec, counters: EngineCounters): FindResult {
   const hasSort = spec.sort !== undefined && Object.keys(spec.sort).length > 0;
-  const canStopEarly = !hasSort && spec.limit !== undefined && spec.limit > 0;
+  const limited = spec.limit !== undefined && spec.limit > 0;
+  const sort = hasSort ? parseSort(spec.sort) : [];
+  // A sort by text score is done in memory, after every match is known.
+  const byScore = hasSort && sort === null;
   const matched = matchDocuments(coll, spec.filter, counters, {
-    stopAfter: canStopEarly ? (spec.skip ?? 0) + (spec.limit ?? 0) : undefined,
+    stopAfter: limited && !byScore ? (spec.skip ?? 0) + (spec.limit ?? 0) : undefined,
+    sort: sort ?? [],
   });
   let docs = decorateWithScores(matched.docs, matched.scores);
-  if (hasSort && spec.sort) docs = sortDocuments(docs, spec.sort, matched.scores !== null);
+  if (hasSort && spec.sort && (byScore || !matched.stats.sortedByIndex)) docs = sortDocuments(docs, spec.sort, matched.scores !== null);
   const skip = spec.skip ?? 0;
-  const end = spec.limit !== undefined && spec.limit > 0 ? skip + spec.limit : undefined;
+  const end = limited ? skip + (spec.limit ?? 0) : undefined;
   docs = docs.slice(skip, end);
-  return { docs: projectDocuments(docs, spec.projection, matched.scores !== null), docsExamined: matched.docsExamined, indexName: matched.indexName };
+  return {
+    docs: projectDocuments(docs, spec.projection, matched.scores !== null),
+    docsExamined: matched.docsExamined,
+    indexName: matched.indexName,
+    stats: matched.stats,
+  };
 }
 
 function decorateWithScores(docs: Document[], scores: Map<Document, number> | null): Document[] {
@@ -183,46 +346,110 @@ export function projectDocuments(docs: Document[], projection: Document | undefi
 }
 
 export interface AggregateContext {
-  coll: Collection | undefined;
-  resolveCollection(name: string): Collection | undefined;
+  coll: ReadTarget | undefined;
+  resolveCollection(name: string): ReadTarget | undefined;
   counters: EngineCounters;
 }
 
 const REFUSED_STAGES = new Set(['$out', '$merge', '$changeStream', '$currentOp', '$listSessions', '$collStats', '$indexStats', '$planCacheStats', '$search', '$geoNear']);
 
-export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]): Document[] {
+function stageName(stage: unknown): string | undefined {
+  return isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+}
+
+function nonNegativeInteger(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+/** `{ $group: { _id: <constant>, n: { $sum: 1 } } }`: what countDocuments sends. */
+function countGroup(stage: unknown): { id: unknown; field: string } | null {
+  if (!isPlainObject(stage) || !isPlainObject(stage.$group)) return null;
+  const group = stage.$group;
+  const keys = Object.keys(group);
+  const id: unknown = group._id;
+  if (keys.length !== 2 || !('_id' in group)) return null;
+  if (!(id === null || typeof id === 'number' || (typeof id === 'string' && !id.startsWith('$')))) return null;
+  const field = keys.find((k) => k !== '_id') as string;
+  const acc: unknown = group[field];
+  return isPlainObject(acc) && Object.keys(acc).length === 1 && acc.$sum === 1 ? { id, field } : null;
+}
+
+export interface AggregateResult {
+  docs: Document[];
+  stats: ExecutionStats;
+}
+
+/**
+ * Runs a pipeline. The planner takes the leading `$match`, `$sort`, `$skip` and `$limit`
+ * (so a sorted, limited pipeline reads only what it returns), and a count
+ * (`$match` + `$group: { _id: const, n: { $sum: 1 } }`) reads index entries only when it can;
+ * mingo runs the rest.
+ */
+export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]): AggregateResult {
   if (!Array.isArray(pipeline)) throw new MongoError('TypeMismatch', "'pipeline' option must be specified as an array");
   for (const stage of pipeline) {
-    const name = isPlainObject(stage) ? Object.keys(stage)[0] : undefined;
+    const name = stageName(stage);
     if (name && REFUSED_STAGES.has(name)) {
       throw new MongoError('NotImplemented', `${name} is not supported by Écart's embedded server; use a real MongoDB (MONGODB_URI)`);
     }
   }
-  let stages = pipeline;
-  let input: Document[];
-  let hasScores = false;
-  const first = pipeline[0];
-  if (first && isPlainObject(first) && isPlainObject(first.$match)) {
-    const matched = matchDocuments(ctx.coll, first.$match, ctx.counters);
-    hasScores = matched.scores !== null;
-    input = decorateWithScores(matched.docs, matched.scores).map(cloneDocument);
-    stages = pipeline.slice(1);
-  } else {
-    input = ctx.coll ? [...ctx.coll.allDocuments()].map(cloneDocument) : [];
-    if (ctx.coll) ctx.counters.docsExamined += input.length;
+  let i = 0;
+  let filter: Document = {};
+  if (stageName(pipeline[0]) === '$match' && isPlainObject((pipeline[0] as Document).$match)) {
+    filter = (pipeline[0] as Document).$match as Document;
+    i = 1;
   }
+  const hasText = filter.$text !== undefined;
+
+  const group = countGroup(pipeline[i]);
+  if (group && i + 1 === pipeline.length && !hasText) {
+    const { n, stats } = countDocuments(ctx.coll, filter, ctx.counters);
+    return { docs: n > 0 ? [{ _id: group.id, [group.field]: n }] : [], stats };
+  }
+
+  let sort: Document | undefined;
+  if (!hasText && stageName(pipeline[i]) === '$sort' && isPlainObject((pipeline[i] as Document).$sort)) {
+    sort = (pipeline[i] as Document).$sort as Document;
+    i++;
+  }
+  let skip: number | undefined;
+  let limit: number | undefined;
+  if (stageName(pipeline[i]) === '$skip' && nonNegativeInteger((pipeline[i] as Document).$skip) !== undefined) {
+    skip = nonNegativeInteger((pipeline[i] as Document).$skip);
+    i++;
+  }
+  if (stageName(pipeline[i]) === '$limit' && nonNegativeInteger((pipeline[i] as Document).$limit)) {
+    limit = nonNegativeInteger((pipeline[i] as Document).$limit);
+    i++;
+  }
+
+  let input: Document[];
+  let stats: ExecutionStats;
+  let hasScores = false;
+  if (sort || skip !== undefined || limit !== undefined) {
+    const found = findDocuments(ctx.coll, { filter, sort, skip, limit }, ctx.counters);
+    input = found.docs;
+    stats = found.stats;
+  } else {
+    const matched = matchDocuments(ctx.coll, filter, ctx.counters);
+    hasScores = matched.scores !== null;
+    input = decorateWithScores(matched.docs, matched.scores);
+    stats = matched.stats;
+  }
+  let stages = pipeline.slice(i);
+  if (stages.length === 0) return { docs: input, stats };
   assertNoNestedText(stages);
   if (hasScores) stages = rewriteTextScoreMeta(stages) as Document[];
-  // mingo edits nested objects in place, so it only ever sees copies of stored documents.
+  // Documents are decoded afresh on every read, so mingo may edit them in place.
   const aggregator = new Aggregator(
     stages,
     mingoOptions({
-      collectionResolver: (name: string) => [...(ctx.resolveCollection(name)?.allDocuments() ?? [])].map(cloneDocument),
+      collectionResolver: (name: string) => matchDocuments(ctx.resolveCollection(name), {}, ctx.counters).docs,
     }),
   );
   const out = aggregator.run<Document>(input);
   if (hasScores) for (const doc of out) delete doc[TEXT_SCORE_FIELD];
-  return out;
+  return { docs: out, stats };
 }
 
 /** `{ $meta: 'textScore' }` → a reference to the hidden score field; in $sort, descending. */

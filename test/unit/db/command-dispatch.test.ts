@@ -1,34 +1,56 @@
 /** Embedded-only behaviour of the command layer, called without a socket. */
-import type { Document } from 'bson';
+import { Binary, type Document } from 'bson';
 import { Engine, type WriteOutcome } from '../../../server/db/embedded/engine/engine';
 import { dispatchCommand } from '../../../server/db/embedded/commands/dispatch';
 import type { CommandContext } from '../../../server/db/embedded/commands/command-context';
 import { silentLogger } from '../../../server/db/embedded/logger';
+import { SessionRegistry } from '../../../server/db/embedded/commands/sessions';
 
 function context(engine = new Engine()): CommandContext {
   return {
     engine,
+    store: engine,
+    txn: null,
     db: 'd',
     connectionId: 1,
     logger: silentLogger,
+    sessions: new SessionRegistry(engine),
     write: <T>(fn: () => T): Promise<WriteOutcome<T>> => Promise.resolve(engine.write(fn)),
+    commit: (txn) => Promise.resolve(void engine.commitTransaction(txn)),
+    compact: () => Promise.resolve(),
   };
 }
 
-test('when a command starts a transaction, then it is refused with IllegalOperation and nothing is written', async () => {
+const lsid = { id: new Binary(Buffer.alloc(16, 7), Binary.SUBTYPE_UUID) };
+
+test('when a command starts a transaction, then its writes stay in the transaction until commitTransaction', async () => {
   const engine = new Engine();
-  const reply = await dispatchCommand(context(engine), { insert: 'c', documents: [{ a: 1 }], startTransaction: true, autocommit: false, txnNumber: 1 });
-  expect(reply).toEqual({
-    ok: 0,
-    code: 20,
-    codeName: 'IllegalOperation',
-    errmsg: "Transactions are not supported by Écart's embedded server; use a real MongoDB (MONGODB_URI)",
-  });
+  const ctx = context(engine);
+  const insert = await dispatchCommand(ctx, { insert: 'c', documents: [{ _id: 1 }], lsid, txnNumber: 1, startTransaction: true, autocommit: false });
+  expect(insert).toMatchObject({ ok: 1, n: 1 });
   expect(engine.getCollection('d', 'c')).toBeUndefined();
+  expect(await dispatchCommand(ctx, { commitTransaction: 1, lsid, txnNumber: 1, autocommit: false })).toEqual({ ok: 1 });
+  expect(engine.getCollection('d', 'c')?.size).toBe(1);
+  // A retried commit of a committed transaction succeeds, as drivers expect.
+  expect(await dispatchCommand(ctx, { commitTransaction: 1, lsid, txnNumber: 1, autocommit: false })).toEqual({ ok: 1 });
 });
 
-test('when commitTransaction arrives, then it is refused the same way', async () => {
-  expect(await dispatchCommand(context(), { commitTransaction: 1 })).toMatchObject({ ok: 0, code: 20 });
+test('when a transaction runs an index build, then it is refused and the transaction is aborted', async () => {
+  const engine = new Engine();
+  const ctx = context(engine);
+  await dispatchCommand(ctx, { insert: 'c', documents: [{ _id: 1 }], lsid, txnNumber: 2, startTransaction: true, autocommit: false });
+  const reply = await dispatchCommand(ctx, { createIndexes: 'c', indexes: [{ key: { a: 1 }, name: 'a_1' }], lsid, txnNumber: 2, autocommit: false });
+  expect(reply).toMatchObject({ ok: 0, code: 263, codeName: 'OperationNotSupportedInTransaction' });
+  expect(await dispatchCommand(ctx, { commitTransaction: 1, lsid, txnNumber: 2, autocommit: false })).toMatchObject({ ok: 0, code: 251 });
+  expect(engine.getCollection('d', 'c')).toBeUndefined();
+  expect(engine.transactionsInProgress).toBe(0);
+});
+
+test('when startTransaction comes without autocommit: false, then it is refused and nothing is written', async () => {
+  const engine = new Engine();
+  const reply = await dispatchCommand(context(engine), { insert: 'c', documents: [{ a: 1 }], lsid, txnNumber: 3, startTransaction: true });
+  expect(reply).toMatchObject({ ok: 0, codeName: 'InvalidOptions' });
+  expect(engine.getCollection('d', 'c')).toBeUndefined();
 });
 
 test('when a command carries an lsid, then it runs normally', async () => {

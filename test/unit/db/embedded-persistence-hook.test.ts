@@ -6,8 +6,14 @@
 import { MongoClient } from 'mongodb';
 import { startEmbeddedServer } from '../../../server/db/embedded';
 import { Engine } from '../../../server/db/embedded/engine/engine';
-import { canonicalKey } from '../../../server/db/embedded/engine/document-utils';
-import type { JournalBatch, LoadedState, Persistence, Snapshot } from '../../../server/db/embedded/persistence.types';
+import { idKeyOf } from '../../../server/db/embedded/engine/indexes';
+import { deserialize, type Document } from 'bson';
+import type { JournalBatch, LoadSink, LoadSummary, Persistence, Snapshot } from '../../../server/db/embedded/persistence.types';
+
+interface LoadedState {
+  snapshot: Snapshot | null;
+  batches: JournalBatch[];
+}
 
 class FakePersistence implements Persistence {
   batches: JournalBatch[] = [];
@@ -17,8 +23,17 @@ class FakePersistence implements Persistence {
 
   constructor(private readonly initial: LoadedState = { snapshot: null, batches: [] }) {}
 
-  load(): Promise<LoadedState> {
-    return Promise.resolve(this.initial);
+  load(sink: LoadSink): Promise<LoadSummary> {
+    let documents = 0;
+    for (const c of this.initial.snapshot?.collections ?? []) {
+      sink.collection(c);
+      for (const doc of c.docs()) {
+        sink.document(doc);
+        documents++;
+      }
+    }
+    for (const batch of this.initial.batches) sink.batch(batch);
+    return Promise.resolve({ collections: this.initial.snapshot?.collections.length ?? 0, documents, batches: this.initial.batches.length });
   }
 
   async append(batch: JournalBatch): Promise<void> {
@@ -39,7 +54,15 @@ class FakePersistence implements Persistence {
 }
 
 function stateOf(engine: Engine): unknown {
-  return engine.takeSnapshot().collections.map((c) => ({ ...c, docs: [...c.docs] }));
+  return engine.takeSnapshot().collections.map((c) => ({ ...c, docs: [...c.docs()].map((d) => deserialize(d)) }));
+}
+
+function docOf(bytes: Uint8Array): Document {
+  return deserialize(bytes);
+}
+
+function load(engine: Engine, state: LoadedState): void {
+  void new FakePersistence(state).load(engine.loader());
 }
 
 test('when writes go through the server, then each acknowledged command yields one batch of the right ops', async () => {
@@ -63,7 +86,9 @@ test('when writes go through the server, then each acknowledged command yields o
     ['put'],
     ['del'],
   ]);
-  expect(persistence.batches[2]?.[0]).toMatchObject({ op: 'put', db: 'app', coll: 'things', doc: { _id: 1, k: 'a', v: 1 } });
+  const put = persistence.batches[2]?.[0];
+  expect(put).toMatchObject({ op: 'put', db: 'app', coll: 'things' });
+  expect(put?.op === 'put' ? docOf(put.doc) : null).toEqual({ _id: 1, k: 'a', v: 1 });
   expect(persistence.batches[3]?.[0]).toEqual({ op: 'del', db: 'app', coll: 'things', id: 2 });
 });
 
@@ -77,7 +102,7 @@ test('when an ordered insert fails half-way, then its batch holds exactly the do
   await client.close();
   await server.close();
   const last = persistence.batches[persistence.batches.length - 1] ?? [];
-  expect(last.map((op) => (op.op === 'put' ? (op.doc._id as unknown) : op.op))).toEqual([1, 2]);
+  expect(last.map((op) => (op.op === 'put' ? (docOf(op.doc)._id as unknown) : op.op))).toEqual([1, 2]);
 });
 
 test('when append has not resolved, then the client has no reply yet', async () => {
@@ -137,13 +162,13 @@ test('when replaying a snapshot plus batches that the snapshot already contains,
   run(() => engine.getCollection('d', 'c')?.insert({ _id: 'x', u: 1 }));
   run(() => engine.getCollection('d', 'c')?.insert({ _id: 'y', u: 2 }));
   const snapshot = engine.takeSnapshot();
-  run(() => engine.getCollection('d', 'c')?.remove(canonicalKey('x')));
+  run(() => engine.getCollection('d', 'c')?.remove(idKeyOf('x')));
 
   const fromSnapshot = new Engine();
   // The last two batches overlap the snapshot: a store may cut its snapshot mid-flight.
-  fromSnapshot.loadState({ snapshot, batches: batches.slice(1) });
+  load(fromSnapshot, { snapshot, batches: batches.slice(1) });
   const fromJournal = new Engine();
-  fromJournal.loadState({ snapshot: null, batches });
+  load(fromJournal, { snapshot: null, batches });
   expect(stateOf(fromSnapshot)).toEqual(stateOf(engine));
   expect(stateOf(fromJournal)).toEqual(stateOf(engine));
   expect(engine.getCollection('d', 'c')?.size).toBe(1);

@@ -1,15 +1,25 @@
 /**
  * Shared by the persistence tests: temp data directories, a logger that records what it was
- * told, and a tiny reference model that applies journal ops the way the engine does, so a
- * test can compare "what was acknowledged" with "what load() gives back" as one digest.
+ * told, a sink that records what load() streamed, and a tiny reference model that applies
+ * journal ops the way the engine does (documents kept as BSON bytes), so a test can compare
+ * "what was acknowledged" with "what load() gives back" as one digest.
  */
-import { EJSON, type Document } from 'bson';
+import { deserialize, EJSON, serialize, type Document } from 'bson';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { IndexSpec, JournalBatch, JournalOp, LoadedState, Snapshot } from '../../server/db/embedded/persistence.types';
+import type {
+  CollectionMeta,
+  IndexSpec,
+  JournalBatch,
+  JournalOp,
+  LoadSink,
+  LoadSummary,
+  Persistence,
+  Snapshot,
+} from '../../server/db/embedded/persistence.types';
 import type { PersistenceLogger } from '../../server/db/embedded/persistence';
-import { LOCK_FILE_NAME } from '../../server/db/embedded/persistence';
+import { BSON_READ_OPTIONS, LOCK_FILE_NAME } from '../../server/db/embedded/persistence';
 
 export function makeTempDir(prefix = 'ecart-persistence-'): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -51,28 +61,101 @@ export function makeRecordingLogger(): RecordingLogger {
   };
 }
 
+/** A document as the engine hands it to the store: its BSON bytes (a plain Uint8Array, as the contract says). */
+export function bsonOf(doc: Document): Uint8Array {
+  return new Uint8Array(serialize(doc));
+}
+
+/** Decodes stored bytes the way the engine does. */
+export function docOf(bytes: Uint8Array): Document {
+  return deserialize(bytes, BSON_READ_OPTIONS);
+}
+
+/** A put op from a plain document. */
+export function put(db: string, coll: string, doc: Document): JournalOp {
+  return { op: 'put', db, coll, doc: bsonOf(doc) };
+}
+
+/** A snapshot collection over a fixed array of documents (encoded once, here). */
+export function collectionOf(
+  db: string,
+  coll: string,
+  docs: readonly Document[],
+  meta: { options?: Document; indexes?: IndexSpec[] } = {},
+): Snapshot['collections'][number] {
+  const encoded = docs.map(bsonOf);
+  return { db, coll, options: meta.options ?? {}, indexes: meta.indexes ?? [], count: encoded.length, docs: () => encoded };
+}
+
+/** A sink for tests that only care whether load() succeeds. */
+export function discardingSink(): LoadSink {
+  return { collection: () => undefined, document: () => undefined, batch: () => undefined };
+}
+
+export interface LoadedCollection extends CollectionMeta {
+  docs: Uint8Array[];
+}
+
+export interface LoadedData {
+  summary: LoadSummary;
+  /** The snapshot's collections in the order load() announced them, documents copied. */
+  collections: LoadedCollection[];
+  batches: JournalBatch[];
+  /** Every sink call, in order: 'collection', 'document', 'batch'. */
+  calls: ('collection' | 'document' | 'batch')[];
+  /** The largest buffer a document handed to the sink was a view of: bounded by the read buffer, not the file. */
+  largestDocumentBuffer: number;
+}
+
+/** Runs load() and records what it streamed (copying document bytes, as a sink must). */
+export async function loadAll(persistence: Persistence): Promise<LoadedData> {
+  const collections: LoadedCollection[] = [];
+  const batches: JournalBatch[] = [];
+  const calls: LoadedData['calls'] = [];
+  let largestDocumentBuffer = 0;
+  const summary = await persistence.load({
+    collection(meta) {
+      calls.push('collection');
+      collections.push({ ...meta, docs: [] });
+    },
+    document(bson) {
+      calls.push('document');
+      const current = collections[collections.length - 1];
+      if (current === undefined) throw new Error('document() before any collection()');
+      current.docs.push(new Uint8Array(bson));
+      largestDocumentBuffer = Math.max(largestDocumentBuffer, bson.buffer.byteLength);
+    },
+    batch(batch) {
+      calls.push('batch');
+      batches.push(batch);
+    },
+  });
+  return { summary, collections, batches, calls, largestDocumentBuffer };
+}
+
 interface ModelCollection {
   db: string;
   coll: string;
   options: Document;
   indexes: IndexSpec[];
-  docs: Map<string, Document>;
+  docs: Map<string, Uint8Array>;
 }
 
 const keyOf = (id: unknown): string => EJSON.stringify({ id }, { relaxed: false });
+const keyOfBytes = (bytes: Uint8Array): string => keyOf(docOf(bytes)._id);
 
 /** Reference semantics of the journal ops (idempotent, like the engine's replay). */
 export class ReferenceModel {
   private readonly collections = new Map<string, ModelCollection>();
 
-  static fromLoaded(state: LoadedState): ReferenceModel {
+  static fromLoaded(loaded: LoadedData): ReferenceModel {
     const model = new ReferenceModel();
-    for (const c of state.snapshot?.collections ?? []) {
+    for (const c of loaded.collections) {
       const target = model.ensure(c.db, c.coll, c.options);
       target.indexes = [...c.indexes];
-      for (const doc of c.docs) target.docs.set(keyOf(doc._id), doc);
+      for (const doc of c.docs) target.docs.set(keyOfBytes(doc), doc);
     }
-    for (const batch of state.batches) model.applyBatch(batch);
+    for (const batch of loaded.batches) model.applyBatch(batch);
     return model;
   }
 
@@ -93,7 +176,7 @@ export class ReferenceModel {
   apply(op: JournalOp): void {
     switch (op.op) {
       case 'put':
-        this.ensure(op.db, op.coll).docs.set(keyOf(op.doc._id), op.doc);
+        this.ensure(op.db, op.coll).docs.set(keyOfBytes(op.doc), op.doc);
         return;
       case 'del':
         this.collections.get(`${op.db}.${op.coll}`)?.docs.delete(keyOf(op.id));
@@ -120,23 +203,26 @@ export class ReferenceModel {
     }
   }
 
+  /** Immutable views, as the contract asks: later ops replace map entries, never these arrays or bytes. */
   snapshot(): Snapshot {
     return {
-      collections: [...this.collections.values()].map((c) => ({
-        db: c.db,
-        coll: c.coll,
-        options: c.options,
-        indexes: c.indexes,
-        docs: [...c.docs.values()],
-      })),
+      collections: [...this.collections.values()].map((c) => {
+        const docs = [...c.docs.values()];
+        return { db: c.db, coll: c.coll, options: c.options, indexes: [...c.indexes], count: docs.length, docs: () => docs };
+      }),
     };
   }
 
-  /** Canonical Extended JSON keeps type distinctions (Int32 vs Double vs Long, Binary subtypes). */
+  /** Documents compare byte for byte (same types, values and key order); metadata as canonical Extended JSON. */
   digest(): string {
     const sorted = [...this.collections.entries()].sort(([a], [b]) => a.localeCompare(b));
     return EJSON.stringify(
-      sorted.map(([ns, c]) => ({ ns, options: c.options, indexes: c.indexes, docs: [...c.docs.values()] })),
+      sorted.map(([ns, c]) => ({
+        ns,
+        options: c.options,
+        indexes: c.indexes,
+        docs: [...c.docs.values()].map((bytes) => Buffer.from(bytes).toString('base64')),
+      })),
       { relaxed: false },
     );
   }

@@ -13,7 +13,7 @@ import {
   DataDirLockedError,
   readDataDirOwner,
 } from '../../../server/db/embedded/persistence';
-import { makeRecordingLogger, makeTempDir, removeDir } from '../../helpers/persistence-fixtures';
+import { discardingSink, makeRecordingLogger, makeTempDir, removeDir } from '../../helpers/persistence-fixtures';
 
 const WRITER = path.resolve(__dirname, '../../../dist/test/helpers/durability-writer.js');
 
@@ -140,7 +140,7 @@ describe('durability of the embedded server with file persistence', () => {
     // In this process too: the lock names the owner and its URI, and opening fails cleanly.
     expect(readDataDirOwner(dataDir)).toMatchObject({ pid: first.child.pid, uri });
     const error = await createFilePersistence({ dataDir, logger: makeRecordingLogger() })
-      .load()
+      .load(discardingSink())
       .then(
         () => null,
         (e: unknown) => e,

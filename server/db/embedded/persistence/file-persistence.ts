@@ -5,16 +5,17 @@
  * server/db/embedded/README.md ("Durability").
  */
 import { constants } from 'node:fs';
-import { open, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { JournalBatch, LoadedState, Persistence, Snapshot } from '../persistence.types';
-import { decodeBatch, decodeSnapshot, encodeBatch, encodeSnapshot } from './bson-records';
+import type { JournalBatch, LoadSink, LoadSummary, Persistence, Snapshot } from '../persistence.types';
+import { decodeBatch, encodeBatch, SnapshotStreamDecoder, type SnapshotTotals } from './bson-records';
 import { classifyDataDirEntries, journalName, journalPath, snapshotName, snapshotPath, snapshotTempName } from './data-dir-layout';
 import { DataDirLock, fsyncDirectory } from './data-dir-lock';
 import { JournalWriter } from './journal-writer';
 import { DataDirCorruptError } from './persistence-errors';
 import type { PersistenceLogger } from './persistence-logger';
-import { scanRecords } from './record-framing';
+import { DEFAULT_READ_CHUNK_BYTES, scanRecordFile } from './record-framing';
+import { DEFAULT_SNAPSHOT_TIME_SLICE_MS, SNAPSHOT_RECORD_BYTES, writeSnapshotFile } from './snapshot-writer';
 
 export const DEFAULT_COMPACT_AFTER_BYTES = 64 * 1024 * 1024;
 
@@ -40,6 +41,16 @@ export interface FilePersistenceOptions {
    * throwing aborts the compaction, which leaves a valid directory.
    */
   onCompactionStep?: (step: CompactionStep, details: { generation: number }) => void | Promise<void>;
+  /**
+   * load() reads files this many bytes at a time (default 8 MiB); a record larger than that
+   * gets one read of its own size. Tunable mostly for tests.
+   */
+  readChunkBytes?: number;
+  /**
+   * While writing a snapshot, the longest stretch (ms) of synchronous work between two
+   * yields to the event loop (default 10). 0 yields at every clock check (every 32 documents).
+   */
+  snapshotTimeSliceMs?: number;
 }
 
 export interface FilePersistenceStats {
@@ -61,6 +72,12 @@ export interface FilePersistence extends Persistence {
   /** Enables automatic compaction (and compaction at close). compact(take) also registers its `take` when none is set. */
   setSnapshotProvider(take: () => Snapshot): void;
   stats(): FilePersistenceStats;
+  /**
+   * The error that broke the journal (a failed write or fsync), or null. Once set, every
+   * later append is rejected with it until the process restarts: the engine should check it
+   * before applying a write, so it does not change its memory for a write that cannot be stored.
+   */
+  readonly failed: Error | null;
 }
 
 type State = 'new' | 'loading' | 'open' | 'closing' | 'closed' | 'failed';
@@ -71,6 +88,8 @@ class FileBackedPersistence implements FilePersistence {
   private readonly compactAfterBytes: number;
   private readonly compactOnClose: boolean;
   private readonly onCompactionStep: FilePersistenceOptions['onCompactionStep'];
+  private readonly readChunkBytes: number;
+  private readonly snapshotTimeSliceMs: number;
   private provider: (() => Snapshot) | null;
 
   private state: State = 'new';
@@ -92,24 +111,32 @@ class FileBackedPersistence implements FilePersistence {
     this.compactAfterBytes = compactAfterBytes;
     this.compactOnClose = options.compactOnClose ?? true;
     this.onCompactionStep = options.onCompactionStep;
+    this.readChunkBytes = options.readChunkBytes ?? DEFAULT_READ_CHUNK_BYTES;
+    if (!(this.readChunkBytes >= 64)) throw new RangeError('readChunkBytes must be at least 64');
+    this.snapshotTimeSliceMs = options.snapshotTimeSliceMs ?? DEFAULT_SNAPSHOT_TIME_SLICE_MS;
+    if (!(this.snapshotTimeSliceMs >= 0)) throw new RangeError('snapshotTimeSliceMs must be 0 or more');
     this.provider = options.snapshotProvider ?? null;
   }
 
-  load(): Promise<LoadedState> {
+  get failed(): Error | null {
+    return this.writer?.failed ?? null;
+  }
+
+  load(sink: LoadSink): Promise<LoadSummary> {
     if (this.state !== 'new') return Promise.reject(new Error(`load() was already called (persistence is ${this.state})`));
     this.state = 'loading';
-    const loading = this.loadOnce();
+    const loading = this.loadOnce(sink);
     this.loading = loading.catch(() => undefined);
     return loading;
   }
 
-  private async loadOnce(): Promise<LoadedState> {
+  private async loadOnce(sink: LoadSink): Promise<LoadSummary> {
     this.lock = await DataDirLock.acquire(this.dataDir, this.logger).catch((error: unknown) => {
       this.state = 'failed';
       throw error;
     });
     try {
-      const loaded = await this.readDataDir();
+      const loaded = await this.readDataDir(sink);
       this.state = 'open';
       return loaded;
     } catch (error) {
@@ -119,7 +146,8 @@ class FileBackedPersistence implements FilePersistence {
     }
   }
 
-  private async readDataDir(): Promise<LoadedState> {
+  /** Streams the newest snapshot, then every later journal batch, into `sink`. */
+  private async readDataDir(sink: LoadSink): Promise<LoadSummary> {
     const started = Date.now();
     const listing = classifyDataDirEntries(await readdir(this.dataDir));
     const latestSnapshot = listing.snapshots[listing.snapshots.length - 1] ?? 0;
@@ -128,26 +156,34 @@ class FileBackedPersistence implements FilePersistence {
     const liveJournals = listing.journals.filter((g) => g >= firstGeneration);
     this.checkGenerations(latestSnapshot, firstGeneration, liveJournals, listing.journals);
 
-    const snapshot = latestSnapshot > 0 ? await this.readSnapshot(latestSnapshot) : null;
+    const totals: SnapshotTotals =
+      latestSnapshot > 0 ? await this.readSnapshot(latestSnapshot, sink) : { collections: 0, documents: 0 };
 
-    const batches: JournalBatch[] = [];
+    let batches = 0;
     let torn: { generation: number; validEnd: number; droppedBytes: number; reason: string } | null = null;
     let lastSize = 0;
     for (const generation of liveJournals) {
       const name = journalName(generation);
-      const content = await readFile(journalPath(this.dataDir, generation));
-      if (torn !== null && content.length > 0) {
+      const file = journalPath(this.dataDir, generation);
+      if (torn !== null && (await stat(file)).size > 0) {
         throw new DataDirCorruptError(
           journalName(torn.generation),
           torn.validEnd,
           `damaged record (${torn.reason}) followed by a later journal (${name}) that has data`,
         );
       }
-      const scan = scanRecords(content, name);
-      for (const record of scan.records) batches.push(decodeBatch(record.payload, name, record.offset));
+      const scan = await scanRecordFile(
+        file,
+        name,
+        (payload, offset) => {
+          sink.batch(decodeBatch(payload, name, offset));
+          batches++;
+        },
+        this.readChunkBytes,
+      );
       if (scan.torn !== null) torn = { generation, ...scan.torn };
-      lastSize = scan.torn?.validEnd ?? content.length;
-      if (content.length > 0) this.writtenSinceSnapshot = true;
+      lastSize = scan.torn?.validEnd ?? scan.size;
+      if (scan.size > 0) this.writtenSinceSnapshot = true;
     }
 
     if (torn !== null) await this.dropTornTail(torn);
@@ -168,13 +204,14 @@ class FileBackedPersistence implements FilePersistence {
         dataDir: this.dataDir,
         snapshot: latestSnapshot > 0 ? snapshotName(latestSnapshot) : null,
         journals: liveJournals.map(journalName),
-        collections: snapshot?.collections.length ?? 0,
-        batches: batches.length,
+        collections: totals.collections,
+        documents: totals.documents,
+        batches,
         ms: Date.now() - started,
       },
       'embedded database loaded from disk',
     );
-    return { snapshot, batches };
+    return { collections: totals.collections, documents: totals.documents, batches };
   }
 
   private checkGenerations(latestSnapshot: number, firstGeneration: number, live: number[], all: number[]): void {
@@ -203,15 +240,25 @@ class FileBackedPersistence implements FilePersistence {
     });
   }
 
-  private async readSnapshot(generation: number): Promise<Snapshot> {
+  /**
+   * Streams a snapshot into the sink. Its checks (header, per-collection counts, trailer) run
+   * as it goes, so a snapshot found corrupt part-way has already fed part of itself to the
+   * sink: start-up fails then anyway.
+   */
+  private async readSnapshot(generation: number, sink: LoadSink): Promise<SnapshotTotals> {
     const name = snapshotName(generation);
-    const content = await readFile(snapshotPath(this.dataDir, generation));
-    const scan = scanRecords(content, name);
+    const decoder = new SnapshotStreamDecoder(name, sink);
+    const scan = await scanRecordFile(
+      snapshotPath(this.dataDir, generation),
+      name,
+      (payload, offset) => decoder.record(payload, offset),
+      this.readChunkBytes,
+    );
     if (scan.torn !== null) {
       // Snapshots are renamed into place only once complete and fsynced: a damaged end is corruption.
       throw new DataDirCorruptError(name, scan.torn.validEnd, `snapshot ends in a damaged record (${scan.torn.reason})`);
     }
-    return decodeSnapshot(scan.records, name, content.length);
+    return decoder.finish(scan.size);
   }
 
   /** The crash interrupted the last write; it was never acknowledged, so dropping it loses nothing acknowledged. */
@@ -254,7 +301,7 @@ class FileBackedPersistence implements FilePersistence {
     }
     // An empty batch has nothing to store; its acknowledgement only needs what came before it.
     if (batch.length === 0) return writer.drain();
-    // Encoded before the first await: the engine may change these documents as soon as we yield.
+    // Encoded before the first await: the caller may reuse the batch array as soon as we yield.
     const frame = encodeBatch(batch);
     this.writtenSinceSnapshot = true;
     await writer.append(frame);
@@ -299,24 +346,15 @@ class FileBackedPersistence implements FilePersistence {
     this.writtenSinceSnapshot = false;
     const tempPath = path.join(this.dataDir, snapshotTempName(newGeneration));
     try {
-      const records = encodeSnapshot(take(), newGeneration);
+      // `take()` returns immutable views: their documents are iterated later, across many turns.
+      const snapshot = take();
       await created;
       await this.onCompactionStep?.('journal-switched', { generation: newGeneration });
 
-      let bytes = 0;
-      const handle = await open(tempPath, 'w');
-      try {
-        for (const record of records) {
-          let written = 0;
-          while (written < record.length) {
-            written += (await handle.write(record, written, record.length - written, bytes + written)).bytesWritten;
-          }
-          bytes += record.length;
-        }
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
+      const { bytes, documents } = await writeSnapshotFile(tempPath, snapshot, newGeneration, {
+        timeSliceMs: this.snapshotTimeSliceMs,
+        recordBytes: SNAPSHOT_RECORD_BYTES,
+      });
       await this.onCompactionStep?.('snapshot-written', { generation: newGeneration });
 
       await rename(tempPath, snapshotPath(this.dataDir, newGeneration));
@@ -337,7 +375,7 @@ class FileBackedPersistence implements FilePersistence {
 
       this.compactions++;
       this.logger.info(
-        { dataDir: this.dataDir, generation: newGeneration, snapshotBytes: bytes, ms: Date.now() - started },
+        { dataDir: this.dataDir, generation: newGeneration, snapshotBytes: bytes, documents, ms: Date.now() - started },
         'embedded database compacted',
       );
     } catch (error) {

@@ -9,7 +9,7 @@ import {
   readDataDirOwner,
   type FilePersistence,
 } from '../../../../server/db/embedded/persistence';
-import { makeRecordingLogger, makeTempDir, removeDir, type RecordingLogger } from '../../../helpers/persistence-fixtures';
+import { discardingSink, makeRecordingLogger, makeTempDir, removeDir, type RecordingLogger } from '../../../helpers/persistence-fixtures';
 
 /** A pid that certainly belonged to a process and certainly is gone: a child that has exited. */
 function deadPid(): number {
@@ -42,10 +42,10 @@ describe('data directory lock', () => {
 
   it('when a second store opens a directory already open, then it fails with DataDirLockedError naming the owner and its URI', async () => {
     const first = create();
-    await first.load();
+    await first.load(discardingSink());
     first.recordUri('mongodb://127.0.0.1:4567');
 
-    const error = await create().load().then(
+    const error = await create().load(discardingSink()).then(
       () => null,
       (e: unknown) => e,
     );
@@ -60,8 +60,8 @@ describe('data directory lock', () => {
   });
 
   it('when the owner has not recorded a URI yet, then the error says so by leaving it out', async () => {
-    await create().load();
-    await expect(create().load()).rejects.toThrow(new RegExp(`in use by process ${process.pid}$`));
+    await create().load(discardingSink());
+    await expect(create().load(discardingSink())).rejects.toThrow(new RegExp(`in use by process ${process.pid}$`));
   });
 
   it('when the lock was left by a process that is gone, then it is taken over and the takeover is logged', async () => {
@@ -69,7 +69,7 @@ describe('data directory lock', () => {
     writeFileSync(path.join(dataDir, LOCK_FILE_NAME), JSON.stringify({ pid: stalePid, startedAt: '2020-01-01T00:00:00.000Z' }));
     expect(readDataDirOwner(dataDir)).toBeNull();
 
-    await create().load();
+    await create().load(discardingSink());
 
     expect(logger.entries.find((e) => e.level === 'warn')).toMatchObject({
       details: { stalePid },
@@ -81,13 +81,13 @@ describe('data directory lock', () => {
 
   it('when the lock file holds no readable JSON, then it is treated as a leftover and taken over', async () => {
     writeFileSync(path.join(dataDir, LOCK_FILE_NAME), '{"pid":');
-    await create().load();
+    await create().load(discardingSink());
     expect(readDataDirOwner(dataDir)?.pid).toBe(process.pid);
     expect(logger.messages('warn')).toEqual([expect.stringContaining('stale')]);
   });
 
   it('when several stores race to open the same directory, then exactly one gets it', async () => {
-    const results = await Promise.allSettled([create().load(), create().load(), create().load(), create().load()]);
+    const results = await Promise.allSettled([create().load(discardingSink()), create().load(discardingSink()), create().load(discardingSink()), create().load(discardingSink())]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejections = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
     expect(rejections).toHaveLength(3);
@@ -96,7 +96,7 @@ describe('data directory lock', () => {
 
   it('when the store closes, then the lock file is removed and readDataDirOwner returns null', async () => {
     const persistence = create();
-    await persistence.load();
+    await persistence.load(discardingSink());
     persistence.recordUri('mongodb://127.0.0.1:1');
     expect(readDataDirOwner(dataDir)?.uri).toBe('mongodb://127.0.0.1:1');
 
@@ -104,7 +104,7 @@ describe('data directory lock', () => {
 
     expect(existsSync(path.join(dataDir, LOCK_FILE_NAME))).toBe(false);
     expect(readDataDirOwner(dataDir)).toBeNull();
-    await create().load();
+    await create().load(discardingSink());
   });
 
   it('when there is no data directory at all, then readDataDirOwner returns null', () => {

@@ -15,6 +15,7 @@ import {
   type Document,
 } from 'bson';
 import { appendFileSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createFilePersistence,
@@ -24,11 +25,17 @@ import {
   type FilePersistenceOptions,
 } from '../../../../server/db/embedded/persistence';
 import { frameRecord } from '../../../../server/db/embedded/persistence/record-framing';
-import type { JournalBatch, Snapshot } from '../../../../server/db/embedded/persistence.types';
+import type { JournalBatch, JournalOp, LoadSink, Snapshot } from '../../../../server/db/embedded/persistence.types';
 import {
+  bsonOf,
+  collectionOf,
   copyDataDir,
+  discardingSink,
+  docOf,
+  loadAll,
   makeRecordingLogger,
   makeTempDir,
+  put,
   ReferenceModel,
   removeDir,
   type RecordingLogger,
@@ -70,12 +77,29 @@ function everyBsonType(): Document {
   };
 }
 
-function expectSameBson(actual: Document | undefined, expected: Document): void {
-  expect(actual).toBeDefined();
-  // Byte equality is the strictest check there is: same types, same values, same key order.
-  expect(Buffer.from(serialize(actual as Document)).equals(Buffer.from(serialize(expected)))).toBe(true);
-  expect(actual).toStrictEqual(expected);
+/** Stored bytes must come back as exactly the bytes written: same types, same values, same key order. */
+function expectSameBson(actual: Uint8Array | undefined, expected: Document): void {
+  expect(actual).toBeInstanceOf(Uint8Array);
+  expect(Buffer.from(actual as Uint8Array).equals(Buffer.from(serialize(expected)))).toBe(true);
+  expect(docOf(actual as Uint8Array)).toStrictEqual(expected);
 }
+
+/** FileHandle is not exported by node:fs/promises; its prototype is what every handle shares. */
+async function fileHandlePrototype(): Promise<FileHandle> {
+  const handle = await openFile(__filename, 'r');
+  await handle.close();
+  return Object.getPrototypeOf(handle) as FileHandle;
+}
+
+/** How many records a store file holds, from its headers. */
+function recordCount(file: string): number {
+  const bytes = readFileSync(file);
+  let count = 0;
+  for (let at = 0; at < bytes.length; at += 8 + bytes.readUInt32LE(at)) count++;
+  return count;
+}
+
+const putDoc = (op: JournalOp | undefined): Uint8Array | undefined => (op?.op === 'put' ? op.doc : undefined);
 
 describe('file persistence', () => {
   let dataDir: string;
@@ -102,15 +126,16 @@ describe('file persistence', () => {
     it('when every BSON type is written to the journal, then load returns each value with the same type and bytes', async () => {
       const doc = everyBsonType();
       const first = create();
-      await first.load();
+      await first.load(discardingSink());
       await first.append([
         { op: 'createCollection', db: 'ecart', coll: 'claims', options: { validator: { n: { $gt: 0 } } } },
-        { op: 'put', db: 'ecart', coll: 'claims', doc },
+        { op: 'put', db: 'ecart', coll: 'claims', doc: bsonOf(doc) },
       ]);
       await first.close();
 
-      const loaded = await create().load();
-      expect(loaded.snapshot).toBeNull();
+      const loaded = await loadAll(create());
+      expect(loaded.collections).toEqual([]);
+      expect(loaded.summary).toEqual({ collections: 0, documents: 0, batches: 1 });
       expect(loaded.batches).toHaveLength(1);
       const [batch] = loaded.batches;
       expect(batch?.[0]).toStrictEqual({
@@ -119,10 +144,9 @@ describe('file persistence', () => {
         coll: 'claims',
         options: { validator: { n: { $gt: 0 } } },
       });
-      const put = batch?.[1];
-      expect(put?.op).toBe('put');
-      expectSameBson(put?.op === 'put' ? put.doc : undefined, doc);
-      const restored = put?.op === 'put' ? put.doc : {};
+      expect(batch?.[1]).toMatchObject({ op: 'put', db: 'ecart', coll: 'claims' });
+      expectSameBson(putDoc(batch?.[1]), doc);
+      const restored = docOf(putDoc(batch?.[1]) ?? bsonOf({}));
       expect(restored.long).toBeInstanceOf(Long);
       expect(restored.smallLong).toBeInstanceOf(Long);
       expect(restored.decimal).toBeInstanceOf(Decimal128);
@@ -145,12 +169,13 @@ describe('file persistence', () => {
         Decimal128.fromString('0.1'),
       ];
       const first = create();
-      await first.load();
-      await first.append(ids.map((id) => ({ op: 'del' as const, db: 'ecart', coll: 'c', id })));
+      await first.load(discardingSink());
+      for (const id of ids) await first.append([{ op: 'del', db: 'ecart', coll: 'c', id }]);
       await first.close();
 
-      const loaded = await create().load();
-      const restoredIds = loaded.batches[0]?.map((op) => (op.op === 'del' ? op.id : 'not a del'));
+      // A tiny read buffer is reused for every record: ids decoded from it (Binary keeps a view) must not change.
+      const loaded = await loadAll(create({ readChunkBytes: 64 }));
+      const restoredIds = loaded.batches.map(([op]) => (op?.op === 'del' ? op.id : 'not a del'));
       expect(restoredIds).toStrictEqual(ids);
     });
 
@@ -166,18 +191,18 @@ describe('file persistence', () => {
           },
           { op: 'createIndex', db: 'a', coll: 'x', spec: { name: 'slug_1', key: { slug: 1 }, unique: true, sparse: true } },
         ],
-        [{ op: 'put', db: 'a', coll: 'x', doc: { _id: 1, slug: 's' } }],
+        [put('a', 'x', { _id: 1, slug: 's' })],
         [{ op: 'del', db: 'a', coll: 'x', id: 1 }],
         [{ op: 'dropIndex', db: 'a', coll: 'x', name: 'slug_1' }],
         [{ op: 'dropCollection', db: 'a', coll: 'x' }],
         [{ op: 'dropDatabase', db: 'a' }],
       ];
       const first = create();
-      await first.load();
+      await first.load(discardingSink());
       for (const batch of batches) await first.append(batch);
       await first.close();
 
-      expect((await create().load()).batches).toStrictEqual(batches);
+      expect((await loadAll(create())).batches).toStrictEqual(batches);
     });
 
     it('when every BSON type goes through a snapshot, then load returns each value with the same type and bytes', async () => {
@@ -192,45 +217,49 @@ describe('file persistence', () => {
               { name: '_id_', key: { _id: 1 } },
               { name: 'ttl', key: { at: 1 }, expireAfterSeconds: 3600, partialFilterExpression: { kind: 'x' } },
             ],
-            docs: [doc, { _id: 'second' }],
+            count: 2,
+            docs: () => [bsonOf(doc), bsonOf({ _id: 'second' })],
           },
-          { db: 'other', coll: 'empty', options: {}, indexes: [], docs: [] },
+          collectionOf('other', 'empty', []),
         ],
       };
       const first = create();
-      await first.load();
+      await first.load(discardingSink());
       await first.compact(() => snapshot);
       await first.close();
 
-      const loaded = await create().load();
+      const loaded = await loadAll(create());
       expect(loaded.batches).toEqual([]);
-      expect(loaded.snapshot?.collections).toHaveLength(2);
-      const claims = loaded.snapshot?.collections[0];
+      expect(loaded.summary).toEqual({ collections: 2, documents: 2, batches: 0 });
+      expect(loaded.calls).toEqual(['collection', 'document', 'document', 'collection']);
+      const claims = loaded.collections[0];
       expect(claims?.options).toStrictEqual({ collation: { locale: 'fr' } });
       expect(claims?.indexes).toStrictEqual(snapshot.collections[0]?.indexes);
       expectSameBson(claims?.docs[0], doc);
-      expect(claims?.docs[1]).toStrictEqual({ _id: 'second' });
-      expect(loaded.snapshot?.collections[1]).toStrictEqual(snapshot.collections[1]);
+      expect(docOf(claims?.docs[1] ?? bsonOf({}))).toStrictEqual({ _id: 'second' });
+      expect(loaded.collections[1]).toStrictEqual({ db: 'other', coll: 'empty', options: {}, indexes: [], docs: [] });
     });
 
-    it('when a deprecated BSON symbol is stored, then it reads back as a string, as the wire layer decodes it', async () => {
+    it('when a deprecated BSON symbol is stored, then its bytes come back unchanged and decode as a string, as the wire layer decodes it', async () => {
+      const written = bsonOf({ _id: 1, s: new BSONSymbol('sym') });
       const first = create();
-      await first.load();
-      await first.append([{ op: 'put', db: 'a', coll: 'x', doc: { _id: 1, s: new BSONSymbol('sym') } }]);
+      await first.load(discardingSink());
+      await first.append([{ op: 'put', db: 'a', coll: 'x', doc: written }]);
       await first.close();
 
-      const [[op] = []] = (await create().load()).batches;
-      expect(op?.op === 'put' ? op.doc : null).toStrictEqual({ _id: 1, s: 'sym' });
+      const [[op] = []] = (await loadAll(create())).batches;
+      expect(putDoc(op)).toStrictEqual(written);
+      expect(docOf(putDoc(op) ?? bsonOf({}))).toStrictEqual({ _id: 1, s: 'sym' });
     });
 
     it('when a BSONRegExp is stored, then it reads back as a RegExp with the same source and flags', async () => {
       const first = create();
-      await first.load();
-      await first.append([{ op: 'put', db: 'a', coll: 'x', doc: { _id: 1, r: new BSONRegExp('^a.b$', 'im') } }]);
+      await first.load(discardingSink());
+      await first.append([put('a', 'x', { _id: 1, r: new BSONRegExp('^a.b$', 'im') })]);
       await first.close();
 
-      const [[op] = []] = (await create().load()).batches;
-      const value = op?.op === 'put' ? op.doc.r : null;
+      const [[op] = []] = (await loadAll(create())).batches;
+      const value: unknown = docOf(putDoc(op) ?? bsonOf({})).r;
       expect(value).toBeInstanceOf(RegExp);
       expect((value as RegExp).source).toBe('^a.b$');
       expect((value as RegExp).flags).toBe('im');
@@ -240,11 +269,9 @@ describe('file persistence', () => {
   describe('group commit', () => {
     it('when many appends are made concurrently, then they share fsyncs and all are durable in order', async () => {
       const persistence = create();
-      await persistence.load();
+      await persistence.load(discardingSink());
       const count = 300;
-      const batches: JournalBatch[] = Array.from({ length: count }, (_, i) => [
-        { op: 'put', db: 'a', coll: 'x', doc: { _id: i, seq: i } },
-      ]);
+      const batches: JournalBatch[] = Array.from({ length: count }, (_, i) => [put('a', 'x', { _id: i, seq: i })]);
       await Promise.all(batches.map((batch) => persistence.append(batch)));
 
       const stats = persistence.stats();
@@ -253,21 +280,22 @@ describe('file persistence', () => {
       expect(stats.journalSyncs).toBeLessThan(count);
       await persistence.close();
 
-      expect((await create().load()).batches).toStrictEqual(batches);
+      // A read buffer smaller than the journal: the put documents handed out must be copies, not views of it.
+      expect((await loadAll(create({ readChunkBytes: 100 }))).batches).toStrictEqual(batches);
     });
 
     it('when appends are made one after another, then each one gets its own fsync before resolving', async () => {
       const persistence = create();
-      await persistence.load();
-      for (let i = 0; i < 5; i++) await persistence.append([{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }]);
+      await persistence.load(discardingSink());
+      for (let i = 0; i < 5; i++) await persistence.append([put('a', 'x', { _id: i })]);
       expect(persistence.stats()).toMatchObject({ appends: 5, journalSyncs: 5 });
     });
 
     it('when an append resolves, then its bytes are already in the journal file', async () => {
       const persistence = create();
-      await persistence.load();
+      await persistence.load(discardingSink());
       const before = statSync(path.join(dataDir, JOURNAL_1)).size;
-      await persistence.append([{ op: 'put', db: 'a', coll: 'x', doc: { _id: 'visible' } }]);
+      await persistence.append([put('a', 'x', { _id: 'visible' })]);
       expect(statSync(path.join(dataDir, JOURNAL_1)).size).toBeGreaterThan(before);
       expect(readFileSync(path.join(dataDir, JOURNAL_1)).includes(Buffer.from('visible'))).toBe(true);
     });
@@ -276,7 +304,7 @@ describe('file persistence', () => {
   describe('compaction', () => {
     async function writeWithModel(persistence: FilePersistence, model: ReferenceModel, from: number, to: number): Promise<void> {
       for (let i = from; i < to; i++) {
-        const batch: JournalBatch = [{ op: 'put', db: 'ecart', coll: 'items', doc: { _id: i, at: new Date(i), n: Long.fromNumber(i) } }];
+        const batch: JournalBatch = [put('ecart', 'items', { _id: i, at: new Date(i), n: Long.fromNumber(i) })];
         if (i % 7 === 0 && i > 0) batch.push({ op: 'del', db: 'ecart', coll: 'items', id: i - 1 });
         model.applyBatch(batch);
         await persistence.append(batch);
@@ -286,7 +314,7 @@ describe('file persistence', () => {
     it('when the store is compacted and more is written, then load gives back the snapshot plus the later batches', async () => {
       const model = new ReferenceModel();
       const persistence = create();
-      await persistence.load();
+      await persistence.load(discardingSink());
       await writeWithModel(persistence, model, 0, 50);
       await persistence.compact(() => model.snapshot());
       await writeWithModel(persistence, model, 50, 60);
@@ -294,8 +322,8 @@ describe('file persistence', () => {
       await persistence.close();
 
       expect(readdirSync(dataDir).sort()).toEqual(['journal-000002.log', 'snapshot-000002.snap']);
-      const loaded = await create().load();
-      expect(loaded.snapshot).not.toBeNull();
+      const loaded = await loadAll(create());
+      expect(loaded.summary).toEqual({ collections: 1, documents: 43, batches: 10 });
       expect(loaded.batches).toHaveLength(10);
       expect(ReferenceModel.fromLoaded(loaded).digest()).toBe(model.digest());
     });
@@ -303,7 +331,7 @@ describe('file persistence', () => {
     it('when the journal passes compactAfterBytes, then the store compacts by itself and loses nothing', async () => {
       const model = new ReferenceModel();
       const persistence = create({ compactAfterBytes: 2048, snapshotProvider: () => model.snapshot() });
-      await persistence.load();
+      await persistence.load(discardingSink());
       await writeWithModel(persistence, model, 0, 200);
       await persistence.close();
 
@@ -311,17 +339,17 @@ describe('file persistence', () => {
       expect(persistence.stats().generation).toBeGreaterThan(2);
       const snapshots = readdirSync(dataDir).filter((n) => n.startsWith('snapshot-'));
       expect(snapshots).toHaveLength(1);
-      expect(ReferenceModel.fromLoaded(await create().load()).digest()).toBe(model.digest());
+      expect(ReferenceModel.fromLoaded(await loadAll(create())).digest()).toBe(model.digest());
     });
 
     it('when closing with compactOnClose and a provider, then the next load reads only a snapshot', async () => {
       const model = new ReferenceModel();
       const persistence = create({ compactOnClose: true, snapshotProvider: () => model.snapshot() });
-      await persistence.load();
+      await persistence.load(discardingSink());
       await writeWithModel(persistence, model, 0, 20);
       await persistence.close();
 
-      const loaded = await create().load();
+      const loaded = await loadAll(create());
       expect(loaded.batches).toEqual([]);
       expect(ReferenceModel.fromLoaded(loaded).digest()).toBe(model.digest());
     });
@@ -329,15 +357,15 @@ describe('file persistence', () => {
     it('when 100 000 documents are snapshotted, then load returns them all in insertion order', async () => {
       const docs = Array.from({ length: 100_000 }, (_, i) => ({ _id: new ObjectId(), slug: `claim-${i}`, i }));
       const persistence = create();
-      await persistence.load();
-      await persistence.compact(() => ({ collections: [{ db: 'ecart', coll: 'claims', options: {}, indexes: [], docs }] }));
+      await persistence.load(discardingSink());
+      await persistence.compact(() => ({ collections: [collectionOf('ecart', 'claims', docs)] }));
       await persistence.close();
 
-      const loaded = await create().load();
-      const restored = loaded.snapshot?.collections[0]?.docs ?? [];
+      const loaded = await loadAll(create());
+      const restored = loaded.collections[0]?.docs ?? [];
       expect(restored).toHaveLength(100_000);
-      expect(restored[99_999]).toStrictEqual(docs[99_999]);
-      expect(restored.map((d) => d.i as number).every((value, index) => value === index)).toBe(true);
+      expect(docOf(restored[99_999] ?? bsonOf({}))).toStrictEqual(docs[99_999]);
+      expect(restored.map((d) => docOf(d).i as number).every((value, index) => value === index)).toBe(true);
     });
 
     describe('crash in the middle of a compaction', () => {
@@ -359,7 +387,7 @@ describe('file persistence', () => {
           if (step === 'journal-switched') {
             // Writes acknowledged after the switch land in the new journal only.
             for (let i = 1000; i < 1010; i++) {
-              const batch: JournalBatch = [{ op: 'put', db: 'ecart', coll: 'items', doc: { _id: i } }];
+              const batch: JournalBatch = [put('ecart', 'items', { _id: i })];
               model.applyBatch(batch);
               await persistence?.append(batch);
               acknowledged.applyBatch(batch);
@@ -376,9 +404,9 @@ describe('file persistence', () => {
           }
         };
         persistence = create({ onCompactionStep });
-        await persistence.load();
+        await persistence.load(discardingSink());
         for (let i = 0; i < 40; i++) {
-          const batch: JournalBatch = [{ op: 'put', db: 'ecart', coll: 'items', doc: { _id: i, v: `v${i}` } }];
+          const batch: JournalBatch = [put('ecart', 'items', { _id: i, v: `v${i}` })];
           if (i % 5 === 4) batch.push({ op: 'del', db: 'ecart', coll: 'items', id: i - 2 });
           model.applyBatch(batch);
           await persistence.append(batch);
@@ -402,7 +430,7 @@ describe('file persistence', () => {
         expect(images[images.length - 1]?.expected).toBe(acknowledged.digest());
         for (const image of images) {
           const reopened = create({}, image.dir);
-          const loaded = await reopened.load();
+          const loaded = await loadAll(reopened);
           expect({ image: image.name, digest: ReferenceModel.fromLoaded(loaded).digest() }).toEqual({
             image: image.name,
             digest: image.expected,
@@ -417,15 +445,15 @@ describe('file persistence', () => {
       it('when snapshot-N, journal-N and journal-N+1 are all present, then load replays both journals on the snapshot', async () => {
         const model = new ReferenceModel();
         const first = create();
-        await first.load();
+        await first.load(discardingSink());
         for (let i = 0; i < 5; i++) {
-          const batch: JournalBatch = [{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }];
+          const batch: JournalBatch = [put('a', 'x', { _id: i })];
           model.applyBatch(batch);
           await first.append(batch);
         }
         await first.compact(() => model.snapshot()); // generation 2
         for (let i = 5; i < 10; i++) {
-          const batch: JournalBatch = [{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }];
+          const batch: JournalBatch = [put('a', 'x', { _id: i })];
           model.applyBatch(batch);
           await first.append(batch);
         }
@@ -436,25 +464,267 @@ describe('file persistence', () => {
           }),
         ).rejects.toThrow('take failed');
         for (let i = 10; i < 15; i++) {
-          const batch: JournalBatch = [{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }];
+          const batch: JournalBatch = [put('a', 'x', { _id: i })];
           model.applyBatch(batch);
           await first.append(batch);
         }
         await first.close();
 
         expect(readdirSync(dataDir).sort()).toEqual(['journal-000002.log', 'journal-000003.log', 'snapshot-000002.snap']);
-        const loaded = await create().load();
-        expect(loaded.batches).toHaveLength(10);
+        const loaded = await loadAll(create());
+        expect(loaded.summary).toEqual({ collections: 1, documents: 5, batches: 10 });
         expect(ReferenceModel.fromLoaded(loaded).digest()).toBe(model.digest());
       });
     });
   });
 
+  describe('streaming load', () => {
+    /** The size (header included) of every record of a file, from its headers. */
+    function recordSizes(file: string): number[] {
+      const bytes = readFileSync(file);
+      const sizes: number[] = [];
+      for (let at = 0; at < bytes.length; at += 8 + bytes.readUInt32LE(at)) sizes.push(8 + bytes.readUInt32LE(at));
+      return sizes;
+    }
+
+    it('when the snapshot holds 100 000 documents and a record larger than the read buffer, then load streams them all through bounded reads', async () => {
+      const readChunkBytes = 2 * 1024 * 1024;
+      const model = new ReferenceModel();
+      model.apply({ op: 'createIndex', db: 'ecart', coll: 'claims', spec: { name: 'slug_1', key: { slug: 1 }, unique: true } });
+      for (let i = 0; i < 100_000; i++) {
+        model.apply(put('ecart', 'claims', { _id: i, slug: `claim-${i}` }));
+        // One document bigger than the read buffer, in the middle: its record cannot fit in one chunk.
+        if (i === 50_000) model.apply(put('ecart', 'claims', { _id: 'big', text: 'x'.repeat(3 * 1024 * 1024) }));
+      }
+      const first = create();
+      await first.load(discardingSink());
+      await first.compact(() => model.snapshot());
+      await first.close();
+
+      const snapshotFile = path.join(dataDir, 'snapshot-000002.snap');
+      const fileSize = statSync(snapshotFile).size;
+      const largestRecord = Math.max(...recordSizes(snapshotFile));
+      // The setup really has a record larger than the buffer, and a file much larger than both.
+      expect(largestRecord).toBeGreaterThan(readChunkBytes);
+      expect(fileSize).toBeGreaterThan(largestRecord + readChunkBytes);
+
+      const read = jest.spyOn((await fileHandlePrototype()) as unknown as { read: (...args: unknown[]) => Promise<unknown> }, 'read');
+      let loaded;
+      let lengths: number[];
+      try {
+        loaded = await loadAll(create({ readChunkBytes }));
+      } finally {
+        // Read before mockRestore(), which forgets the calls.
+        lengths = read.mock.calls.map((args) => args[2] as number);
+        read.mockRestore();
+      }
+
+      expect(loaded.summary).toEqual({ collections: 1, documents: 100_001, batches: 0 });
+      expect(ReferenceModel.fromLoaded(loaded).digest()).toBe(model.digest());
+      // Every byte of the snapshot came through the handle's bounded reads, none larger than the largest record...
+      expect(lengths.reduce((sum, n) => sum + n, 0)).toBeGreaterThanOrEqual(fileSize);
+      expect(Math.max(...lengths)).toBeLessThanOrEqual(largestRecord);
+      expect(lengths.filter((n) => n > readChunkBytes)).toHaveLength(1);
+      // ...and the documents handed to the sink were views into a buffer of that bounded size, not of the whole file.
+      expect(loaded.largestDocumentBuffer).toBeLessThanOrEqual(largestRecord);
+      expect(loaded.largestDocumentBuffer).toBeLessThan(fileSize);
+    });
+
+    it('when the sink throws, then load fails with that error and releases the lock', async () => {
+      const first = create();
+      await first.load(discardingSink());
+      await first.append([put('a', 'x', { _id: 1 })]);
+      await first.close();
+
+      const refusing: LoadSink = {
+        ...discardingSink(),
+        batch: () => {
+          throw new Error('engine refused the batch');
+        },
+      };
+      await expect(create().load(refusing)).rejects.toThrow('engine refused the batch');
+      expect(existsSync(path.join(dataDir, 'ecart-db.lock'))).toBe(false);
+    });
+  });
+
+  describe('compaction without blocking', () => {
+    /** Counts event-loop turns (setImmediate) while `during()` is true. */
+    function startTicker(during: () => boolean, onTick: () => void = () => undefined): { stop: () => number } {
+      let ticks = 0;
+      let running = true;
+      const tick = (): void => {
+        if (!running) return;
+        if (during()) {
+          ticks++;
+          onTick();
+        }
+        setImmediate(tick);
+      };
+      setImmediate(tick);
+      return {
+        stop: () => {
+          running = false;
+          return ticks;
+        },
+      };
+    }
+
+    it('when 200 000 documents are snapshotted, then the event loop keeps turning while docs() is iterated and an append made meanwhile resolves first', async () => {
+      const total = 200_000;
+      const encoded = Array.from({ length: total }, (_, i) => bsonOf({ _id: i, s: `doc-${i}` }));
+      let iterated = 0;
+      const persistence = create();
+      await persistence.load(discardingSink());
+
+      const order: string[] = [];
+      const during: { append: Promise<void> | null } = { append: null };
+      const ticker = startTicker(
+        () => iterated > 0 && iterated < total,
+        () => {
+          during.append ??= persistence.append([put('ecart', 'late', { _id: 'during' })]).then(() => {
+            order.push(`append resolved`);
+          });
+        },
+      );
+      let ticks: number;
+      try {
+        await persistence.compact(() => ({
+          collections: [
+            {
+              db: 'ecart',
+              coll: 'bulk',
+              options: {},
+              indexes: [],
+              count: total,
+              *docs() {
+                for (const doc of encoded) {
+                  iterated++;
+                  yield doc;
+                }
+              },
+            },
+          ],
+        }));
+        order.push('compaction resolved');
+      } finally {
+        ticks = ticker.stop();
+      }
+      await during.append;
+
+      expect(iterated).toBe(total);
+      // A compaction that serialised everything in one go would leave no turn at all while iterating.
+      expect(ticks).toBeGreaterThanOrEqual(3);
+      expect(during.append).not.toBeNull();
+      expect(order).toEqual(['append resolved', 'compaction resolved']);
+      await persistence.close();
+
+      const loaded = await loadAll(create());
+      expect(loaded.summary).toEqual({ collections: 1, documents: total, batches: 1 });
+      expect(docOf(putDoc(loaded.batches[0]?.[0]) ?? bsonOf({}))).toStrictEqual({ _id: 'during' });
+    });
+
+    it('when the documents fit in one record, then filling it still yields to the event loop once each time slice is used up', async () => {
+      // About 840 KB: one documents record, so no write (and no await on it) happens while it fills.
+      const total = 60_000;
+      const encoded = Array.from({ length: total }, (_, i) => bsonOf({ _id: i }));
+      let iterated = 0;
+      // A time slice of 0 yields at every clock check (every 32 documents), whatever the machine's speed.
+      const persistence = create({ snapshotTimeSliceMs: 0 });
+      await persistence.load(discardingSink());
+      const ticker = startTicker(() => iterated > 0 && iterated < total);
+      let ticks: number;
+      try {
+        await persistence.compact(() => ({
+          collections: [
+            {
+              db: 'a',
+              coll: 'x',
+              options: {},
+              indexes: [],
+              count: total,
+              *docs() {
+                for (const doc of encoded) {
+                  iterated++;
+                  yield doc;
+                }
+              },
+            },
+          ],
+        }));
+      } finally {
+        ticks = ticker.stop();
+      }
+      expect(recordCount(path.join(dataDir, 'snapshot-000002.snap'))).toBe(4); // header, collection, documents, trailer
+      expect(ticks).toBeGreaterThanOrEqual(100);
+    });
+
+    it('when the source changes after take() returned, then the snapshot holds the state as of take(), because docs() is iterated later', async () => {
+      const source = [bsonOf({ _id: 1, v: 'before' }), bsonOf({ _id: 2, v: 'before' })];
+      const events: string[] = [];
+      const persistence = create({
+        onCompactionStep: (step) => {
+          if (step !== 'journal-switched') return;
+          events.push(step);
+          // The engine goes on changing its data once take() has returned.
+          source[0] = bsonOf({ _id: 1, v: 'after' });
+          source.push(bsonOf({ _id: 3, v: 'after' }));
+        },
+      });
+      await persistence.load(discardingSink());
+      await persistence.compact(() => {
+        events.push('take()');
+        // What the contract asks of the engine: a view that later changes do not reach.
+        const view = [...source];
+        return {
+          collections: [
+            {
+              db: 'a',
+              coll: 'x',
+              options: {},
+              indexes: [],
+              count: view.length,
+              docs: () => {
+                events.push('docs()');
+                return view;
+              },
+            },
+          ],
+        };
+      });
+      expect(events).toEqual(['take()', 'journal-switched', 'docs()']);
+      await persistence.close();
+
+      const loaded = await loadAll(create());
+      expect(loaded.collections[0]?.docs.map(docOf)).toStrictEqual([
+        { _id: 1, v: 'before' },
+        { _id: 2, v: 'before' },
+      ]);
+    });
+
+    it('when docs() yields fewer documents than count, then compaction fails, leaves no temp file, and the data still loads', async () => {
+      const model = new ReferenceModel();
+      const persistence = create();
+      await persistence.load(discardingSink());
+      const batch: JournalBatch = [put('a', 'x', { _id: 1 })];
+      model.applyBatch(batch);
+      await persistence.append(batch);
+      await expect(
+        persistence.compact(() => ({
+          collections: [{ db: 'a', coll: 'x', options: {}, indexes: [], count: 2, docs: () => [bsonOf({ _id: 1 })] }],
+        })),
+      ).rejects.toThrow(/yielded 1 documents but count is 2/);
+      expect(readdirSync(dataDir).filter((n) => n.includes('.snap'))).toEqual([]);
+      await persistence.close();
+
+      expect(ReferenceModel.fromLoaded(await loadAll(create())).digest()).toBe(model.digest());
+    });
+  });
+
   describe('torn last record', () => {
     async function writeThree(): Promise<JournalBatch[]> {
-      const batches: JournalBatch[] = [0, 1, 2].map((i) => [{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }]);
+      const batches: JournalBatch[] = [0, 1, 2].map((i) => [put('a', 'x', { _id: i })]);
       const persistence = create();
-      await persistence.load();
+      await persistence.load(discardingSink());
       for (const batch of batches) await persistence.append(batch);
       await persistence.close();
       return batches;
@@ -472,16 +742,16 @@ describe('file persistence', () => {
       damage();
 
       const second = create();
-      const loaded = await second.load();
+      const loaded = await loadAll(second);
       expect(loaded.batches).toStrictEqual(batches);
       expect(logger.messages('warn')).toEqual([expect.stringContaining('torn record')]);
       expect(statSync(journal()).size).toBe(goodSize);
-      const extra: JournalBatch = [{ op: 'put', db: 'a', coll: 'x', doc: { _id: 'after' } }];
+      const extra: JournalBatch = [put('a', 'x', { _id: 'after' })];
       await second.append(extra);
       await second.close();
 
       logger.entries.length = 0;
-      expect((await create().load()).batches).toStrictEqual([...batches, extra]);
+      expect((await loadAll(create())).batches).toStrictEqual([...batches, extra]);
       expect(logger.messages('warn')).toEqual([]);
     });
 
@@ -492,7 +762,7 @@ describe('file persistence', () => {
       bytes[last] = (bytes[last] as number) ^ 0xff;
       writeFileSync(journal(), bytes);
 
-      const loaded = await create().load();
+      const loaded = await loadAll(create());
       expect(loaded.batches).toStrictEqual(batches.slice(0, 2));
       expect(logger.entries.find((e) => e.level === 'warn')?.details).toMatchObject({ reason: 'bad checksum' });
     });
@@ -501,8 +771,8 @@ describe('file persistence', () => {
   describe('corruption stops start-up', () => {
     async function writeBatches(count: number): Promise<void> {
       const persistence = create();
-      await persistence.load();
-      for (let i = 0; i < count; i++) await persistence.append([{ op: 'put', db: 'a', coll: 'x', doc: { _id: i } }]);
+      await persistence.load(discardingSink());
+      for (let i = 0; i < count; i++) await persistence.append([put('a', 'x', { _id: i })]);
       await persistence.close();
     }
 
@@ -513,7 +783,7 @@ describe('file persistence', () => {
       bytes[12] = (bytes[12] as number) ^ 0x01; // inside the first record's payload
       writeFileSync(file, bytes);
 
-      const error = await create().load().then(
+      const error = await loadAll(create()).then(
         () => null,
         (e: unknown) => e,
       );
@@ -530,13 +800,13 @@ describe('file persistence', () => {
         path.join(dataDir, JOURNAL_1),
         frameRecord([Uint8Array.of(0x42), serialize({ op: 'frobnicate', db: 'a', coll: 'x' })]),
       );
-      await expect(create().load()).rejects.toThrow(/unknown or malformed journal op "frobnicate"/);
+      await expect(loadAll(create())).rejects.toThrow(/unknown or malformed journal op "frobnicate"/);
     });
 
     it('when the snapshot has lost its trailer, then load throws DataDirCorruptError', async () => {
       const persistence = create();
-      await persistence.load();
-      await persistence.compact(() => ({ collections: [{ db: 'a', coll: 'x', options: {}, indexes: [], docs: [{ _id: 1 }] }] }));
+      await persistence.load(discardingSink());
+      await persistence.compact(() => ({ collections: [collectionOf('a', 'x', [{ _id: 1 }])] }));
       await persistence.close();
       const file = path.join(dataDir, 'snapshot-000002.snap');
       const bytes = readFileSync(file);
@@ -545,45 +815,45 @@ describe('file persistence', () => {
       for (let at = 0; at < bytes.length; at += 8 + bytes.readUInt32LE(at)) lastRecordStart = at;
       writeFileSync(file, bytes.subarray(0, lastRecordStart));
 
-      await expect(create().load()).rejects.toThrow(DataDirCorruptError);
-      await expect(create().load()).rejects.toThrow(/no trailer/);
+      await expect(loadAll(create())).rejects.toThrow(DataDirCorruptError);
+      await expect(loadAll(create())).rejects.toThrow(/no trailer/);
     });
 
     it('when the snapshot has a damaged byte, then load throws DataDirCorruptError', async () => {
       const persistence = create();
-      await persistence.load();
-      await persistence.compact(() => ({ collections: [{ db: 'a', coll: 'x', options: {}, indexes: [], docs: [{ _id: 1 }] }] }));
+      await persistence.load(discardingSink());
+      await persistence.compact(() => ({ collections: [collectionOf('a', 'x', [{ _id: 1 }])] }));
       await persistence.close();
       const file = path.join(dataDir, 'snapshot-000002.snap');
       const bytes = readFileSync(file);
       bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
       writeFileSync(file, bytes);
 
-      await expect(create().load()).rejects.toThrow(DataDirCorruptError);
+      await expect(loadAll(create())).rejects.toThrow(DataDirCorruptError);
     });
 
     it('when the journal that continues the snapshot is missing, then load throws DataDirCorruptError', async () => {
       const persistence = create();
-      await persistence.load();
+      await persistence.load(discardingSink());
       await persistence.compact(() => ({ collections: [] }));
       await persistence.close();
       rmSync(path.join(dataDir, 'journal-000002.log'));
 
-      await expect(create().load()).rejects.toThrow(/journal-000002\.log.*is missing/);
+      await expect(loadAll(create())).rejects.toThrow(/journal-000002\.log.*is missing/);
     });
 
     it('when there is no snapshot and journal-1 is missing, then load throws DataDirCorruptError', async () => {
       await writeBatches(1);
       renameSync(path.join(dataDir, JOURNAL_1), path.join(dataDir, 'journal-000002.log'));
 
-      await expect(create().load()).rejects.toThrow(DataDirCorruptError);
+      await expect(loadAll(create())).rejects.toThrow(DataDirCorruptError);
     });
 
     it('when a journal in the middle of the chain is missing, then load throws DataDirCorruptError', async () => {
       await writeBatches(1);
       writeFileSync(path.join(dataDir, 'journal-000003.log'), '');
 
-      await expect(create().load()).rejects.toThrow(/journal-000002\.log is missing/);
+      await expect(loadAll(create())).rejects.toThrow(/journal-000002\.log is missing/);
     });
 
     it('when a damaged record is followed by a later journal with data, then load throws instead of dropping it', async () => {
@@ -594,7 +864,7 @@ describe('file persistence', () => {
         frameRecord([Uint8Array.of(0x42), serialize({ op: 'dropDatabase', db: 'a' })]),
       );
 
-      await expect(create().load()).rejects.toThrow(/followed by a later journal/);
+      await expect(loadAll(create())).rejects.toThrow(/followed by a later journal/);
     });
 
     it('when a torn record ends an older journal and the newer journal is empty, then it is dropped like any torn tail', async () => {
@@ -602,32 +872,66 @@ describe('file persistence', () => {
       appendFileSync(path.join(dataDir, JOURNAL_1), Buffer.from([50, 0, 0, 0, 1]));
       writeFileSync(path.join(dataDir, 'journal-000002.log'), '');
 
-      const loaded = await create().load();
-      expect(loaded.batches).toHaveLength(2);
+      const loaded = await loadAll(create());
+      expect(loaded.summary.batches).toBe(2);
       expect(logger.messages('warn')).toHaveLength(1);
     });
 
     it('when load fails, then the lock is released so a fixed directory can be opened', async () => {
       await writeBatches(1);
       writeFileSync(path.join(dataDir, 'journal-000003.log'), '');
-      await expect(create().load()).rejects.toThrow(DataDirCorruptError);
+      await expect(loadAll(create())).rejects.toThrow(DataDirCorruptError);
       expect(existsSync(path.join(dataDir, 'ecart-db.lock'))).toBe(false);
     });
   });
 
   describe('lifecycle', () => {
+    it('when a put op carries something other than BSON bytes, then the append is rejected and the journal keeps working', async () => {
+      const persistence = create();
+      await persistence.load(discardingSink());
+      const notBytes = { _id: 1 } as unknown as Uint8Array;
+      await expect(persistence.append([{ op: 'put', db: 'a', coll: 'x', doc: notBytes }])).rejects.toThrow(TypeError);
+      const truncated = bsonOf({ _id: 1, s: 'abc' }).subarray(0, 10);
+      await expect(persistence.append([{ op: 'put', db: 'a', coll: 'x', doc: truncated }])).rejects.toThrow(TypeError);
+      expect(persistence.failed).toBeNull();
+      await persistence.append([put('a', 'x', { _id: 2 })]);
+      await persistence.close();
+
+      expect((await loadAll(create())).summary.batches).toBe(1);
+    });
+
+    it('when a journal fsync fails, then the append rejects, failed reports the error, and later appends and compactions are refused', async () => {
+      const persistence = create();
+      await persistence.load(discardingSink());
+      await persistence.append([put('a', 'x', { _id: 0 })]);
+      expect(persistence.failed).toBeNull();
+
+      const datasync = jest
+        .spyOn((await fileHandlePrototype()) as unknown as { datasync: () => Promise<void> }, 'datasync')
+        .mockRejectedValueOnce(new Error('EIO: simulated fsync failure'));
+      try {
+        await expect(persistence.append([put('a', 'x', { _id: 1 })])).rejects.toThrow('EIO: simulated fsync failure');
+      } finally {
+        datasync.mockRestore();
+      }
+      const failure = persistence.failed;
+      expect(failure?.message).toBe('EIO: simulated fsync failure');
+      await expect(persistence.append([put('a', 'x', { _id: 2 })])).rejects.toBe(failure);
+      await expect(persistence.compact(() => ({ collections: [] }))).rejects.toBe(failure);
+    });
+
     it('when appending before load or after close, then the append is rejected', async () => {
       const persistence = create();
       await expect(persistence.append([{ op: 'dropDatabase', db: 'a' }])).rejects.toThrow(/not loaded/);
-      await persistence.load();
+      await persistence.load(discardingSink());
       await persistence.close();
       await expect(persistence.append([{ op: 'dropDatabase', db: 'a' }])).rejects.toThrow(/closed/);
     });
 
     it('when load is called twice, then the second call is rejected', async () => {
       const persistence = create();
-      await persistence.load();
-      await expect(persistence.load()).rejects.toThrow(/already called/);
+      await persistence.load(discardingSink());
+      await expect(persistence.load(discardingSink())).rejects.toThrow(/already called/);
     });
   });
 });

@@ -110,7 +110,7 @@ describe('ranges and $in', () => {
       ['a', 'b', 5, 6, 7, new Date(1), null, true].forEach((v, i) => c.insert({ _id: i, v }));
     });
     const res = findDocuments(engine2.getCollection('db', 'mixed'), { filter: { v: { $gt: 5 } } }, engine2.counters);
-    expect(res.docs.map((d) => d.v)).toEqual([6, 7]);
+    expect(res.docs.map((d) => d.v as unknown)).toEqual([6, 7]);
     expect(res.stats.keysExamined).toBe(2);
   });
 
@@ -167,7 +167,7 @@ describe('plan choice', () => {
     const res = findDocuments(e.getCollection('db', 'r'), { filter: { a: 0, b: 0 } }, e.counters);
     expect(res.stats.plansConsidered).toBe(2);
     expect(res.stats.indexName).toBe('b_1');
-    expect(res.docs.map((d) => d._id)).toEqual(Array.from({ length: 20 }, (_, k) => k * 200));
+    expect(res.docs.map((d) => d._id as unknown)).toEqual(Array.from({ length: 20 }, (_, k) => k * 200));
     expect(res.stats.docsExamined).toBeLessThanOrEqual(2 * 20 + 2);
   });
 
@@ -192,7 +192,7 @@ describe('index maintenance', () => {
       e.getCollection('db', 'u')?.remove(encodeValue(9));
     });
     const res = findDocuments(e.getCollection('db', 'u'), { filter: {}, sort: { at: -1 }, limit: 3 }, e.counters);
-    expect(res.docs.map((d) => d._id)).toEqual([2, 8, 7]);
+    expect(res.docs.map((d) => d._id as unknown)).toEqual([2, 8, 7]);
     expect(res.stats.keysExamined).toBe(3);
   });
 

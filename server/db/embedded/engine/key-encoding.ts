@@ -53,11 +53,18 @@ function encodeDouble(value: number): string {
   return out;
 }
 
-const SIMPLE_ASCII = /^[\x01-\x7f]*$/;
+/** Printable-or-not ASCII without NUL: its UTF-8 bytes are its chars, and none needs escaping. */
+function isSimpleAscii(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 0 || code > 0x7f) return false;
+  }
+  return true;
+}
 
 /** UTF-8 bytes (MongoDB compares strings bytewise), 0x00 escaped as 00 FF, ended by 00 01. */
 function encodeStringBody(value: string): string {
-  if (SIMPLE_ASCII.test(value)) return `${value}\0\x01`;
+  if (isSimpleAscii(value)) return `${value}\0\x01`;
   const bytes = Buffer.from(value, 'utf8');
   let out = '';
   for (const byte of bytes) out += byte === 0 ? '\0\xff' : chr(byte);

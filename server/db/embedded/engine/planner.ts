@@ -165,7 +165,7 @@ function isOperatorObject(value: unknown): value is Document {
 function isPointValue(value: unknown): boolean {
   if (value === undefined || Array.isArray(value) || value instanceof RegExp) return false;
   if (isPlainObject(value)) return !Object.keys(value).some((k) => k.startsWith('$'));
-  const bsonType = (value as { _bsontype?: string } | null)?._bsontype;
+  const bsonType: unknown = value !== null && typeof value === 'object' ? (value as { _bsontype?: unknown })._bsontype : undefined;
   return bsonType !== 'BSONRegExp';
 }
 

@@ -7,7 +7,7 @@ import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { MongoError } from '../errors';
 import { decodeDocument } from './collection';
-import { cloneDocument, isPlainObject } from './document-utils';
+import { isPlainObject } from './document-utils';
 import { candidatePlans, walkPlan, type CandidatePlan, type PlannableCollection, type SortSpec } from './planner';
 import type { TextIndex } from './text-search';
 
@@ -122,7 +122,7 @@ function executePlans(target: ReadTarget, filter: Document, query: Query, sort: 
     }
     winner ??= runners.reduce((best, r) => (productivity(r) > productivity(best) ? r : best));
   }
-  const chosen = winner as PlanRunner;
+  const chosen = winner;
   while (!chosen.done(need)) chosen.step();
   let docsExamined = 0;
   let keysExamined = 0;

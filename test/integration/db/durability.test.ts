@@ -76,6 +76,26 @@ async function readSeqsByRun(dataDir: string): Promise<Map<string, Set<number>>>
   }
 }
 
+/** seq → how many of the transaction's three documents (two in writes, one in txnlog) are stored. */
+async function readTransactionParts(dataDir: string, run: string): Promise<Map<number, number>> {
+  const persistence = createFilePersistence({ dataDir, logger: makeRecordingLogger() });
+  const server = await startEmbeddedServer({ persistence });
+  const client = new MongoClient(server.uri);
+  try {
+    const db = client.db('durability');
+    const docs = [
+      ...(await db.collection('writes').find({ run }).toArray()),
+      ...(await db.collection('txnlog').find({ run }).toArray()),
+    ];
+    const parts = new Map<number, number>();
+    for (const doc of docs) parts.set(Number(doc.seq), (parts.get(Number(doc.seq)) ?? 0) + 1);
+    return parts;
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('durability of the embedded server with file persistence', () => {
@@ -121,6 +141,27 @@ describe('durability of the embedded server with file persistence', () => {
         const missing = seqs.filter((seq) => !present.has(seq));
         expect({ run, acknowledged: seqs.length > 0, missing }).toEqual({ run, acknowledged: true, missing: [] });
       }
+    }
+  }, 60_000);
+
+  it('when a writer of transactions is killed with SIGKILL, then each acknowledged transaction is whole after a restart and no other is partly there', async () => {
+    for (const [round, args] of [
+      ['t1', ['4', '-', 'txn']],
+      ['t2', ['8', '65536', 'txn']],
+    ] as const) {
+      const writer = startWriter(dataDir, round, [...args]);
+      writers.push(writer);
+      await writer.firstAck;
+      await sleep(100 + Math.floor(Math.random() * 500));
+      writer.child.kill('SIGKILL');
+      await writer.exited;
+
+      const parts = await readTransactionParts(dataDir, round);
+      const acked = [...writer.acked];
+      expect(acked.length).toBeGreaterThan(0);
+      const missing = acked.filter((seq) => parts.get(seq) !== 3);
+      const partial = [...parts].filter(([, count]) => count !== 3).map(([seq]) => seq);
+      expect({ round, missing, partial }).toEqual({ round, missing: [], partial: [] });
     }
   }, 60_000);
 

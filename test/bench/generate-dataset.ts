@@ -86,6 +86,8 @@ export interface GeneratedDataset {
   /** Handy targets for benchmarks: a claim with the most measurements, and the first published claim. */
   samples: {
     busiestClaim: { id: Types.ObjectId; slug: string; measurements: number };
+    /** A published claim with as many measurements as the average (or the nearest count). */
+    typicalClaim: { id: Types.ObjectId; slug: string; measurements: number };
     publishedClaim: { id: Types.ObjectId; slug: string };
     speakerSlug: string;
     topicSlug: string;
@@ -442,6 +444,8 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     const claimSlugs = new Map<string, number>();
     let busiest: GeneratedDataset['samples']['busiestClaim'] | null = null;
     let firstPublished: GeneratedDataset['samples']['publishedClaim'] | null = null;
+    let typical: GeneratedDataset['samples']['typicalClaim'] | null = null;
+    const average = Math.round(measurementsPerClaim);
 
     const update = async (claim: Types.ObjectId, kind: UpdateKind, subject: Types.ObjectId, at: Date, summary: string) => {
       counts.updates++;
@@ -657,17 +661,18 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       counts[status === 'published' ? 'published' : status === 'draft' ? 'drafts' : 'deleted']++;
       if (!busiest || n > busiest.measurements) busiest = { id: claimId, slug, measurements: n };
       if (!firstPublished && status === 'published') firstPublished = { id: claimId, slug };
+      if (status === 'published' && (!typical || Math.abs(n - average) < Math.abs(typical.measurements - average))) typical = { id: claimId, slug, measurements: n };
       if (onProgress && (i + 1) % 5000 === 0) onProgress({ claimsDone: i + 1, claims: claimTotal });
     }
     await writer.finish();
-    if (!busiest || !firstPublished) throw new RangeError('generateDataset needs enough claims for at least one published claim');
+    if (!busiest || !firstPublished || !typical) throw new RangeError('generateDataset needs enough claims for at least one published claim');
     return {
       counts,
       ms: performance.now() - started,
       validated: writer.validated,
       now,
       dbName,
-      samples: { busiestClaim: busiest, publishedClaim: firstPublished, speakerSlug: String(speakerSlugs.keys().next().value), topicSlug: String(topicSlugs.keys().next().value) },
+      samples: { busiestClaim: busiest, typicalClaim: typical, publishedClaim: firstPublished, speakerSlug: String(speakerSlugs.keys().next().value), topicSlug: String(topicSlugs.keys().next().value) },
     };
   } finally {
     await connection.close();

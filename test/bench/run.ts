@@ -1,144 +1,211 @@
 /**
- * `npm run bench`: rough figures for the embedded server with file persistence, through
- * Mongoose as the app uses it. Prints numbers and never fails on them: they depend on the
- * machine and its disk, and are meant for comparing changes on the same machine.
+ * `npm run bench`: the figures issue 10 asks for, each printed with its target. It never
+ * fails on a figure (they depend on the machine); it fails only if something breaks.
+ *
+ * 1. Generates a dataset (generate-dataset.ts) into the embedded server running alone as a
+ *    child process on a fresh DATA_DIR, pinging it every 10 ms from a second connection:
+ *    generation time and the longest stall. Stopping it (SIGTERM) compacts the store.
+ * 2. Starts the app (`node dist/server/index.js`, production mode) on that DATA_DIR: time
+ *    until /readyz is 200, and its RSS.
+ * 3. Through the driver, against the app's embedded server (the URI in DATA_DIR's lock):
+ *    latency and documents examined of the three hot finds (home updates, claim list, one
+ *    claim's measurements).
+ * 4. Forces a compaction (`{compact: 'claims'}`) while pinging: the longest stall.
+ * 5. The storage figures on a synthetic collection (storage-bench.ts).
+ *
+ * Scale: 10 000 claims / 100 000 measurements by default; BENCH_SCALE=large is 100 000 /
+ * 1 000 000 (several minutes, a few GB of memory). BENCH_CLAIMS and
+ * BENCH_MEASUREMENTS_PER_CLAIM override either; BENCH_STORAGE=0 skips step 5;
+ * BENCH_KEEP_DATA=1 keeps the DATA_DIR and prints where it is.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import mongoose, { Schema, type Connection } from 'mongoose';
-import { startEmbeddedServer, type EmbeddedServer } from '../../server/db/embedded';
-import { createFilePersistence, type PersistenceLogger } from '../../server/db/embedded/persistence';
+import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { readDataDirOwner } from '../../server/db/embedded/persistence';
+import { generateDataset, type GeneratedDataset } from './generate-dataset';
+import { startPinger, type PingStats } from './ping-stalls';
+import { readMemory, startAppProcess, startEmbeddedDbProcess } from './processes';
+import { measureFind, type FindSpec, type QueryLatency } from './query-latency';
+import { count, heading, line, mebibytes, ms, seconds } from './report';
+import { runStorageBench } from './storage-bench';
 
-const quietLogger: PersistenceLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const STALL_TARGET_MS = 100;
+const STARTUP_TARGET_MS = 15_000;
+const RSS_TARGET_BYTES = 1.5 * 2 ** 30;
+const QUERY_TARGET_MS = 5;
+/** "Documents examined ≤ limit + a small constant." */
+const EXAMINED_SLACK = 5;
 
-const itemSchema = new Schema({
-  key: { type: String, required: true, unique: true },
-  title: String,
-  value: Number,
-  at: Date,
-});
-
-interface Running {
-  server: EmbeddedServer;
-  connection: Connection;
+interface Scale {
+  name: string;
+  claims: number;
+  measurementsPerClaim: number;
+  generationTargetMs: number;
 }
 
-async function start(dataDir: string, compactOnClose = true): Promise<Running> {
-  const server = await startEmbeddedServer({
-    persistence: createFilePersistence({ dataDir, logger: quietLogger, compactOnClose }),
-  });
-  const connection = await mongoose.createConnection(server.uri, { dbName: 'bench' }).asPromise();
-  return { server, connection };
-}
-
-async function stop({ server, connection }: Running): Promise<void> {
-  await connection.close();
-  await server.close();
-}
-
-const item = (i: number): Record<string, unknown> => ({
-  key: `item-${i}`,
-  title: `Claim number ${i} about a figure`,
-  value: i * 1.5,
-  at: new Date(1_700_000_000_000 + i * 1000),
-});
-
-function print(label: string, value: string): void {
-  process.stdout.write(`${label.padEnd(58)} ${value}\n`);
-}
-
-async function timeIt(fn: () => Promise<void>): Promise<number> {
-  const started = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - started) / 1e6;
-}
-
-async function lookupsPerSecond(connection: Connection, population: number, lookups: number): Promise<number> {
-  const Item = connection.model('Item', itemSchema);
-  const ms = await timeIt(async () => {
-    for (let i = 0; i < lookups; i++) {
-      const n = Math.floor(Math.random() * population);
-      const found = await Item.findOne({ key: `item-${n}` }).lean();
-      if (found === null) throw new Error(`item-${n} not found`);
-    }
-  });
-  return (lookups / ms) * 1000;
-}
-
-async function insertRange(connection: Connection, from: number, to: number): Promise<void> {
-  const Item = connection.model('Item', itemSchema);
-  for (let start = from; start < to; start += 1000) {
-    const docs = [];
-    for (let i = start; i < Math.min(to, start + 1000); i++) docs.push(item(i));
-    await Item.insertMany(docs, { lean: true });
+function scaleFromEnv(): Scale {
+  const large = process.env.BENCH_SCALE === 'large';
+  const claims = Number(process.env.BENCH_CLAIMS ?? (large ? 100_000 : 10_000));
+  const measurementsPerClaim = Number(process.env.BENCH_MEASUREMENTS_PER_CLAIM ?? 10);
+  if (!Number.isInteger(claims) || claims < 10 || !Number.isFinite(measurementsPerClaim) || measurementsPerClaim < 0) {
+    throw new Error('BENCH_CLAIMS must be a whole number ≥ 10 and BENCH_MEASUREMENTS_PER_CLAIM a number ≥ 0');
   }
+  return { name: large ? 'large' : 'default', claims, measurementsPerClaim, generationTargetMs: large ? 300_000 : 60_000 };
 }
 
-async function measureStart(dataDir: string, compactOnClose = true): Promise<{ ms: number; docs: number }> {
-  let running: Running | null = null;
-  const ms = await timeIt(async () => {
-    running = await start(dataDir, compactOnClose);
-  });
-  const opened = running as unknown as Running;
-  const docs = await opened.connection.model('Item', itemSchema).estimatedDocumentCount();
-  await stop(opened);
-  return { ms, docs };
+function dirSize(dir: string): number {
+  return readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
+}
+
+function stallLines(what: string, stats: PingStats | null, why?: string): void {
+  if (stats === null) {
+    line(`longest stall during ${what}`, 'n/a', `< ${STALL_TARGET_MS} ms`);
+    if (why) line(`  (${why})`, '');
+    return;
+  }
+  line(`longest stall during ${what} (max ping round-trip)`, ms(stats.maxMs), `< ${STALL_TARGET_MS} ms`, stats.maxMs < STALL_TARGET_MS);
+  line(`  p99 ping round-trip (${count(stats.pings)} pings every 10 ms)`, ms(stats.p99Ms), `< ${STALL_TARGET_MS} ms`, stats.p99Ms < STALL_TARGET_MS);
+  line('  median ping round-trip', ms(stats.medianMs));
+  if (stats.errors > 0) line('  pings that failed', String(stats.errors));
+}
+
+function queryLines(label: string, result: QueryLatency, examinedLimit: number): void {
+  line(`${label}: median`, ms(result.medianMs), `< ${QUERY_TARGET_MS} ms`, result.medianMs < QUERY_TARGET_MS);
+  line(`  p95 (${result.runs} runs, ${result.returned} returned)`, ms(result.p95Ms), `< ${QUERY_TARGET_MS} ms`, result.p95Ms < QUERY_TARGET_MS);
+  if (result.explain === null) {
+    line('  documents examined', 'n/a', `≤ ${examinedLimit}`);
+    line(`  (explain: ${result.explainError ?? 'no answer'})`, '');
+    return;
+  }
+  const { docsExamined, keysExamined, plan } = result.explain;
+  line('  documents examined', docsExamined === null ? 'n/a' : count(docsExamined), `≤ ${examinedLimit}`, docsExamined === null ? undefined : docsExamined <= examinedLimit);
+  line('  keys examined', keysExamined === null ? 'n/a' : count(keysExamined));
+  line(`  plan: ${plan}`, '');
+}
+
+async function benchQueries(db: Db, dataset: GeneratedDataset): Promise<void> {
+  const { busiestClaim: busiest, typicalClaim: typical } = dataset.samples;
+  const specs: { label: string; spec: FindSpec; examined: number }[] = [
+    {
+      label: 'updates.find({}).sort({at:-1}).limit(50)',
+      spec: { collection: 'updates', filter: {}, sort: { at: -1 }, limit: 50 },
+      examined: 50 + EXAMINED_SLACK,
+    },
+    {
+      label: "claims.find({status:'published'}).sort({'tracking.lastUpdateAt':-1}).limit(20)",
+      spec: { collection: 'claims', filter: { status: 'published' }, sort: { 'tracking.lastUpdateAt': -1 }, limit: 20 },
+      examined: 20 + EXAMINED_SLACK,
+    },
+    {
+      label: `measurements.find({claim}).sort({asOf:1}), a typical claim (${typical.measurements})`,
+      spec: { collection: 'measurements', filter: { claim: new ObjectId(typical.id.toHexString()) }, sort: { asOf: 1 } },
+      examined: typical.measurements + EXAMINED_SLACK,
+    },
+    {
+      label: `measurements.find({claim}).sort({asOf:1}), the busiest claim (${busiest.measurements})`,
+      spec: { collection: 'measurements', filter: { claim: new ObjectId(busiest.id.toHexString()) }, sort: { asOf: 1 } },
+      examined: busiest.measurements + EXAMINED_SLACK,
+    },
+  ];
+  for (const { label, spec, examined } of specs) queryLines(label, await measureFind(db, spec), examined);
+}
+
+async function forcedCompaction(uri: string, db: Db): Promise<void> {
+  const pinger = await startPinger(uri);
+  const started = performance.now();
+  let reply: { ok?: unknown; bytesFreed?: unknown } | null = null;
+  let error: string | null = null;
+  try {
+    reply = await db.command({ compact: 'claims' });
+  } catch (err) {
+    const e = err as { codeName?: string; message?: string };
+    error = `${e.codeName ?? 'error'}: ${e.message ?? String(err)}`;
+  }
+  const elapsed = performance.now() - started;
+  const stats = await pinger.stop();
+  if (reply === null) {
+    line('forced compaction ({compact: "claims"})', 'n/a');
+    line(`  (${error ?? 'no reply'})`, '');
+    stallLines('compaction', null);
+    return;
+  }
+  line('forced compaction ({compact: "claims"}), reply after', ms(elapsed));
+  line('  bytes freed', typeof reply.bytesFreed === 'number' ? mebibytes(reply.bytesFreed) : 'n/a');
+  stallLines('compaction', stats);
 }
 
 async function main(): Promise<void> {
-  const root = mkdtempSync(path.join(os.tmpdir(), 'ecart-bench-'));
+  const scale = scaleFromEnv();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ecart-bench-data-'));
+  const keep = process.env.BENCH_KEEP_DATA === '1';
+  process.stdout.write(`Écart benchmarks: node ${process.version}, ${os.cpus().length} CPUs, scale ${scale.name} (${count(scale.claims)} claims, ${count(scale.claims * scale.measurementsPerClaim)} measurements)\n`);
+  process.stdout.write('Figures are printed, never enforced: compare runs on the same machine.\n');
   try {
-    print('node', process.version);
+    heading('Generation (embedded server in a child process, pinged every 10 ms)');
+    const db = await startEmbeddedDbProcess(dataDir);
+    let dataset: GeneratedDataset;
+    let generationStalls: PingStats;
+    try {
+      const pinger = await startPinger(db.uri);
+      try {
+        dataset = await generateDataset({ uri: db.uri, claims: scale.claims, measurementsPerClaim: scale.measurementsPerClaim, seed: 1, batchSize: 1000, inFlight: 3 });
+      } finally {
+        generationStalls = await pinger.stop();
+      }
+    } catch (err) {
+      await db.stop('SIGKILL');
+      throw err;
+    }
+    const closed = await db.stop('SIGTERM');
+    const { counts } = dataset;
+    line(
+      `generation time (${count(counts.claims)} claims, ${count(counts.measurements)} measurements, ${count(counts.updates)} updates)`,
+      seconds(dataset.ms),
+      `< ${seconds(scale.generationTargetMs)}`,
+      dataset.ms < scale.generationTargetMs,
+    );
+    line(`  claims published / draft / deleted`, `${count(counts.published)} / ${count(counts.drafts)} / ${count(counts.deleted)}`);
+    line(`  speakers, topics, timeline events`, `${count(counts.speakers)}, ${count(counts.topics)}, ${count(counts.timelineEvents)}`);
+    line('  documents checked against the models', count(dataset.validated));
+    stallLines('generation', generationStalls);
+    line('embedded server stop (SIGTERM, compacts on close)', ms(closed.ms));
+    line('DATA_DIR size after compaction', mebibytes(dirSize(dataDir)));
 
-    // Inserts: one acknowledged (fsynced) write at a time, then 16 in parallel (group commit).
-    const insertsDir = path.join(root, 'inserts');
-    const inserts = await start(insertsDir);
-    const Item = inserts.connection.model('Item', itemSchema);
-    await Item.init();
-    const sequential = 1000;
-    const seqMs = await timeIt(async () => {
-      for (let i = 0; i < sequential; i++) await Item.create(item(i));
-    });
-    print('inserts/s, one at a time (each fsynced)', ((sequential / seqMs) * 1000).toFixed(0));
-    const parallel = 4000;
-    const parMs = await timeIt(async () => {
-      let next = sequential;
-      await Promise.all(
-        Array.from({ length: 16 }, async () => {
-          while (next < sequential + parallel) await Item.create(item(next++));
-        }),
-      );
-    });
-    print('inserts/s, 16 concurrent (group commit)', ((parallel / parMs) * 1000).toFixed(0));
-    await stop(inserts);
+    heading('The app on that DATA_DIR (node dist/server/index.js, NODE_ENV=production)');
+    const app = await startAppProcess(dataDir);
+    try {
+      line('start-up: spawn to /readyz 200', seconds(app.readyMs), `< ${seconds(STARTUP_TARGET_MS)}`, app.readyMs < STARTUP_TARGET_MS);
+      const memory = readMemory(app.pid);
+      line('RSS after start (VmRSS)', memory ? mebibytes(memory.rssBytes) : 'n/a', `< ${mebibytes(RSS_TARGET_BYTES)}`, memory ? memory.rssBytes < RSS_TARGET_BYTES : undefined);
+      if (memory) line('  peak RSS so far (VmHWM)', mebibytes(memory.peakRssBytes));
 
-    // Unique-key lookups at 1 000 and at 100 000 documents.
-    const bigDir = path.join(root, 'big');
-    const big = await start(bigDir, false);
-    await big.connection.model('Item', itemSchema).init();
-    await insertRange(big.connection, 0, 1000);
-    const lookups = 5000;
-    const at1k = await lookupsPerSecond(big.connection, 1000, lookups);
-    print('unique-key lookups/s at 1 000 docs', at1k.toFixed(0));
-    const fillMs = await timeIt(() => insertRange(big.connection, 1000, 100_000));
-    print('insertMany of 99 000 docs (batches of 1 000), s', (fillMs / 1000).toFixed(2));
-    const at100k = await lookupsPerSecond(big.connection, 100_000, lookups);
-    print('unique-key lookups/s at 100 000 docs', at100k.toFixed(0));
-    print('ratio 100 000 / 1 000 (close to 1 = indexed)', (at100k / at1k).toFixed(2));
-    await stop(big);
+      const owner = readDataDirOwner(dataDir);
+      if (!owner?.uri) throw new Error(`the app does not record its embedded server's URI in ${dataDir}`);
+      heading(`Queries through the driver (${owner.uri}, database ${dataset.dbName})`);
+      const client = await new MongoClient(owner.uri, { maxPoolSize: 2 }).connect();
+      try {
+        const appDb = client.db(dataset.dbName);
+        await benchQueries(appDb, dataset);
+        heading('Forced compaction, pinged every 10 ms');
+        await forcedCompaction(owner.uri, appDb);
+      } finally {
+        await client.close();
+      }
+      const after = readMemory(app.pid);
+      if (after) line('app RSS after the queries (VmRSS)', mebibytes(after.rssBytes), `< ${mebibytes(RSS_TARGET_BYTES)}`, after.rssBytes < RSS_TARGET_BYTES);
+    } finally {
+      const stopped = await app.stop('SIGTERM');
+      line('app stop (SIGTERM, compacts on close)', ms(stopped.ms));
+    }
 
-    // Start-up: empty baseline, then 100 000 docs from the journal alone, then from a snapshot.
-    const emptyDir = path.join(root, 'empty');
-    const empty = await measureStart(emptyDir);
-    print('start-up, empty data dir, ms', empty.ms.toFixed(0));
-    const fromJournal = await measureStart(bigDir, true); // compacts at close: next start reads a snapshot
-    print(`start-up, ${fromJournal.docs} docs replayed from the journal, ms`, fromJournal.ms.toFixed(0));
-    const fromSnapshot = await measureStart(bigDir, false);
-    print(`start-up, ${fromSnapshot.docs} docs from a snapshot, ms`, fromSnapshot.ms.toFixed(0));
-    print('start-up with 100 000 docs minus empty baseline, ms', (fromSnapshot.ms - empty.ms).toFixed(0));
+    if (process.env.BENCH_STORAGE !== '0') {
+      heading('Storage, synthetic collection (in this process)');
+      await runStorageBench();
+    }
   } finally {
-    rmSync(root, { recursive: true, force: true });
+    if (keep) process.stdout.write(`\nDATA_DIR kept: ${dataDir}\n`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

@@ -4,7 +4,14 @@ import { MongoError } from '../errors';
 import { canonicalKey, valuesAtPath } from '../engine/document-utils';
 import { aggregateDocuments, findDocuments, matchDocuments } from '../engine/query-executor';
 import type { CommandTable } from './command-context';
-import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
+import {
+  UNSUPPORTED_OPTIONS,
+  collectionName,
+  documentArray,
+  optionalDocument,
+  optionalNumber,
+  refuseUnsupportedOptions,
+} from './command-args';
 
 function cursorReply(id: Long, ns: string, docs: Document[], key: 'firstBatch' | 'nextBatch'): Document {
   return { cursor: { [key]: docs, id, ns }, ok: 1 };
@@ -20,6 +27,7 @@ function toCursorId(value: unknown): Long {
 export const readCommands: CommandTable = {
   find: (ctx, cmd) => {
     const name = collectionName(cmd, 'find');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.find, 'find');
     let limit = optionalNumber(cmd, 'limit');
     let singleBatch = cmd.singleBatch === true;
     // Legacy negative limit: at most |n| documents, in one batch, no cursor left open.
@@ -62,6 +70,7 @@ export const readCommands: CommandTable = {
   },
 
   aggregate: (ctx, cmd) => {
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.aggregate, 'aggregate');
     if (cmd.explain === true) throw new MongoError('NotImplemented', "explain is not supported by Écart's embedded server");
     const target = cmd.aggregate as unknown;
     if (typeof target !== 'string') {
@@ -85,6 +94,7 @@ export const readCommands: CommandTable = {
 
   count: (ctx, cmd) => {
     const name = collectionName(cmd, 'count');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.count, 'count');
     const matched = matchDocuments(ctx.engine.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.engine.counters);
     const skip = Math.max(0, optionalNumber(cmd, 'skip') ?? 0);
     const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
@@ -95,6 +105,7 @@ export const readCommands: CommandTable = {
 
   distinct: (ctx, cmd) => {
     const name = collectionName(cmd, 'distinct');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.distinct, 'distinct');
     const key = cmd.key as unknown;
     if (typeof key !== 'string') throw new MongoError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
     const matched = matchDocuments(ctx.engine.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.engine.counters);

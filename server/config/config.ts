@@ -50,6 +50,13 @@ const envSchema = z.object({
     (v) => (v === '' || v === undefined ? 'Europe/Paris' : v),
     z.string().refine((v) => IANAZone.isValidZone(v), 'must be an IANA time zone, e.g. Europe/Paris'),
   ),
+  ECART_EMBEDDED_IN_PRODUCTION: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(['1', 'true'], { message: 'must be 1 or true (or unset)' })
+      .optional()
+      .transform((v) => v !== undefined),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === '' || v === undefined ? 'info' : v),
     z.enum(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` }),
@@ -102,6 +109,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (e.NODE_ENV === 'production' && e.SESSION_SECRET === undefined) {
     throw new ConfigError(
       'Invalid configuration: SESSION_SECRET is required in production (at least 32 random characters)',
+    );
+  }
+  if (e.NODE_ENV === 'production' && e.MONGODB_URI === undefined && !e.ECART_EMBEDDED_IN_PRODUCTION) {
+    throw new ConfigError(
+      'Invalid configuration: MONGODB_URI is required in production (the embedded database is meant for tests and development); ' +
+        'set ECART_EMBEDDED_IN_PRODUCTION=1 to run production on the embedded database knowingly',
     );
   }
   const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');

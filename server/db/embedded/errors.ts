@@ -28,6 +28,8 @@ export const ErrorCodes = {
   TransactionCommitted: 256,
   OperationNotSupportedInTransaction: 263,
   NotImplemented: 238,
+  /** MongoDB's IDL parser: "BSON field 'x.y' is an unknown field." (its code name is literally this). */
+  Location40415: 40415,
   DuplicateKey: 11000,
 } as const;
 

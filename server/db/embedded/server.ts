@@ -12,7 +12,7 @@ import { SessionRegistry } from './commands/sessions';
 import type { EmbeddedLogger } from './logger';
 import type { CommandContext } from './commands/command-context';
 import { dispatchCommand } from './commands/dispatch';
-import { MessageFramer, ProtocolError, encodeReply, parseMessage } from './wire-protocol';
+import { MessageFramer, ProtocolError, encodeReply, parseMessage, type CommandRequest } from './wire-protocol';
 
 const TTL_SWEEP_INTERVAL_MS = 60_000;
 const CURSOR_REAP_INTERVAL_MS = 60_000;
@@ -134,7 +134,11 @@ export class WireServer {
         return;
       }
       for (const message of messages) {
-        queue = queue.then(() => this.handleMessage(socket, connectionId, ctx, message));
+        // The catch keeps one failing message from poisoning the queue (every later message
+        // on this connection would be skipped) or surfacing as an unhandled rejection.
+        queue = queue
+          .then(() => this.handleMessage(socket, connectionId, ctx, message))
+          .catch((err: unknown) => this.failConnection(socket, connectionId, err));
       }
     });
     socket.on('error', (err) => this.logger.debug({ err, connectionId }, 'embedded server socket error'));
@@ -143,27 +147,42 @@ export class WireServer {
 
   private async handleMessage(socket: net.Socket, connectionId: number, ctx: CommandContext, message: Buffer): Promise<void> {
     if (socket.destroyed) return;
-    let request;
+    let request: CommandRequest;
     try {
       request = parseMessage(message);
     } catch (err) {
       this.dropConnection(socket, connectionId, err);
       return;
     }
-    const reply = await dispatchCommand({ ...ctx, db: request.db }, request.command);
-    if (request.moreToCome || socket.destroyed) return;
+    let stage = 'run the command';
+    let bytes: Buffer;
     try {
-      socket.write(encodeReply(request, reply));
+      const reply = await dispatchCommand({ ...ctx, db: request.db }, request.command);
+      if (request.moreToCome || socket.destroyed) return;
+      stage = 'encode reply';
+      bytes = encodeReply(request, reply);
     } catch (err) {
-      // A reply that cannot be encoded (e.g. over 16 MiB) still gets an answer.
-      const fallback = new MongoError('InternalError', `could not encode reply: ${err instanceof Error ? err.message : String(err)}`);
-      socket.write(encodeReply(request, fallback.toReply()));
+      // dispatchCommand turns command failures into replies, so this is a reply that cannot
+      // be encoded (e.g. over 16 MiB) or a bug. The client still gets an answer; if even that
+      // fails, the error reaches the queue's catch, which closes this connection only.
+      const reason = err instanceof Error ? err.message : String(err);
+      this.logger.error({ err, connectionId, command: Object.keys(request.command)[0] }, `embedded server could not ${stage}`);
+      if (request.moreToCome || socket.destroyed) return;
+      const text = stage === 'encode reply' ? `could not encode reply: ${reason}` : `could not run the command: ${reason}`;
+      bytes = encodeReply(request, new MongoError('InternalError', text).toReply());
     }
+    socket.write(bytes);
   }
 
   private dropConnection(socket: net.Socket, connectionId: number, err: unknown): void {
     const reason = err instanceof ProtocolError ? err.message : String(err);
     this.logger.warn({ connectionId, reason }, 'embedded server closed a connection after a malformed message');
+    socket.destroy();
+  }
+
+  /** A message that could not even be answered with an error: close its connection only. */
+  private failConnection(socket: net.Socket, connectionId: number, err: unknown): void {
+    this.logger.error({ err, connectionId }, 'embedded server closed a connection after failing to answer a message');
     socket.destroy();
   }
 

@@ -40,27 +40,77 @@ export interface CommandRequest {
 
 const DESERIALIZE_OPTIONS = {} as const;
 
-/** Splits a byte stream into whole messages. */
+/**
+ * Splits a byte stream into whole messages, in time linear in the bytes received: chunks
+ * are only queued until the current message is complete, its length is read once (as soon
+ * as 4 bytes are there), and a message spread over several chunks is copied exactly once.
+ * A message that lies inside one chunk is returned as a view of it, without copying.
+ */
 export class MessageFramer {
-  private buffered: Buffer[] = [];
-  private length = 0;
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  /** Length of the message being received, once its 4-byte prefix has arrived. */
+  private expected: number | undefined;
+  /** Bytes copied to join chunks so far (a seam for the linear-time test). */
+  bytesCopied = 0;
 
   push(chunk: Buffer): Buffer[] {
-    this.buffered.push(chunk);
-    this.length += chunk.length;
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.buffered += chunk.length;
+    }
     const out: Buffer[] = [];
-    while (this.length >= 4) {
-      const head = this.buffered.length === 1 ? (this.buffered[0] as Buffer) : Buffer.concat(this.buffered);
-      this.buffered = [head];
-      const size = head.readInt32LE(0);
-      if (size < HEADER_SIZE || size > MAX_MESSAGE_SIZE) throw new ProtocolError(`invalid message length ${size}`);
-      if (head.length < size) break;
-      out.push(head.subarray(0, size));
-      const rest = head.subarray(size);
-      this.buffered = rest.length > 0 ? [rest] : [];
-      this.length = rest.length;
+    for (;;) {
+      if (this.expected === undefined) {
+        if (this.buffered < 4) break;
+        const size = this.peekLength();
+        if (size < HEADER_SIZE || size > MAX_MESSAGE_SIZE) throw new ProtocolError(`invalid message length ${size}`);
+        this.expected = size;
+      }
+      if (this.buffered < this.expected) break;
+      out.push(this.take(this.expected));
+      this.expected = undefined;
     }
     return out;
+  }
+
+  /** The int32 length prefix, which may itself be split across chunks. */
+  private peekLength(): number {
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= 4) return first.readInt32LE(0);
+    const prefix = Buffer.alloc(4);
+    let filled = 0;
+    for (const c of this.chunks) {
+      filled += c.copy(prefix, filled, 0, Math.min(c.length, 4 - filled));
+      if (filled === 4) break;
+    }
+    this.bytesCopied += 4;
+    return prefix.readInt32LE(0);
+  }
+
+  /** Removes the first `size` buffered bytes (all present) and returns them as one buffer. */
+  private take(size: number): Buffer {
+    this.buffered -= size;
+    const first = this.chunks[0] as Buffer;
+    if (first.length >= size) {
+      if (first.length === size) this.chunks.shift();
+      else this.chunks[0] = first.subarray(size);
+      return first.subarray(0, size);
+    }
+    const message = Buffer.allocUnsafe(size);
+    let filled = 0;
+    let used = 0;
+    while (filled < size) {
+      const c = this.chunks[used] as Buffer;
+      const n = Math.min(c.length, size - filled);
+      c.copy(message, filled, 0, n);
+      filled += n;
+      if (n === c.length) used += 1;
+      else this.chunks[used] = c.subarray(n);
+    }
+    this.chunks.splice(0, used);
+    this.bytesCopied += size;
+    return message;
   }
 }
 

@@ -52,7 +52,7 @@ function toIndexSpec(raw: unknown): IndexSpec {
   if (!isPlainObject(raw.key)) throw new MongoError('FailedToParse', "The 'key' field is a required property of an index specification");
   if (typeof raw.name !== 'string') throw new MongoError('FailedToParse', "The 'name' field is a required property of an index specification");
   if (raw.collation !== undefined) {
-    throw new MongoError('NotImplemented', "index collations are not supported by Écart's embedded server");
+    throw new MongoError('NotImplemented', "index collations are not supported by Écart's embedded server; use a real MongoDB (MONGODB_URI)");
   }
   const key: unknown = raw.key;
   const spec: IndexSpec = { name: raw.name, key: key as IndexSpec['key'] };

@@ -12,7 +12,14 @@ import {
   type FindSpec,
 } from '../engine/query-executor';
 import type { CommandContext, CommandTable } from './command-context';
-import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
+import {
+  UNSUPPORTED_OPTIONS,
+  collectionName,
+  documentArray,
+  optionalDocument,
+  optionalNumber,
+  refuseUnsupportedOptions,
+} from './command-args';
 
 function cursorReply(id: Long, ns: string, docs: Document[], key: 'firstBatch' | 'nextBatch'): Document {
   return { cursor: { [key]: docs, id, ns }, ok: 1 };
@@ -33,6 +40,7 @@ interface FindArgs {
 
 function findArgs(cmd: Document): FindArgs {
   const name = collectionName(cmd, 'find');
+  refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.find, 'find');
   let limit = optionalNumber(cmd, 'limit');
   let singleBatch = cmd.singleBatch === true;
   // Legacy negative limit: at most |n| documents, in one batch, no cursor left open.
@@ -56,6 +64,7 @@ function findArgs(cmd: Document): FindArgs {
 }
 
 function aggregateTarget(cmd: Document): string {
+  refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.aggregate, 'aggregate');
   const target = cmd.aggregate as unknown;
   if (typeof target !== 'string') {
     throw new MongoError('NotImplemented', "database-level aggregate ({ aggregate: 1 }) is not supported by Écart's embedded server");
@@ -76,6 +85,7 @@ function runAggregate(ctx: CommandContext, target: string, cmd: Document): Aggre
 
 function runCount(ctx: CommandContext, cmd: Document): { n: number; stats: ExecutionStats } {
   const name = collectionName(cmd, 'count');
+  refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.count, 'count');
   const skip = Math.max(0, optionalNumber(cmd, 'skip') ?? 0);
   const limit = Math.abs(optionalNumber(cmd, 'limit') ?? 0);
   const counted = countDocuments(ctx.store.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.store.counters);
@@ -153,6 +163,7 @@ export const readCommands: CommandTable = {
 
   distinct: (ctx, cmd) => {
     const name = collectionName(cmd, 'distinct');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.distinct, 'distinct');
     const key = cmd.key as unknown;
     if (typeof key !== 'string') throw new MongoError('TypeMismatch', "BSON field 'distinct.key' is missing or not a string");
     const matched = matchDocuments(ctx.store.getCollection(ctx.db, name), optionalDocument(cmd, 'query'), ctx.store.counters);

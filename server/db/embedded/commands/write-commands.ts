@@ -4,7 +4,16 @@ import { MongoError, toMongoError } from '../errors';
 import { isPlainObject } from '../engine/document-utils';
 import { deleteDocuments, findAndModify, insertDocument, updateDocuments } from '../engine/write-operations';
 import type { CommandTable } from './command-context';
-import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
+import {
+  UNSUPPORTED_OPTIONS,
+  collectionName,
+  documentArray,
+  optionalDocument,
+  optionalNumber,
+  refuseUnknownStatementField,
+  refuseUnsupportedOptions,
+  refuseUnsupportedStatementOptions,
+} from './command-args';
 
 interface StatementLoop {
   writeErrors: Document[];
@@ -51,6 +60,9 @@ export const writeCommands: CommandTable = {
   update: async (ctx, cmd) => {
     const name = collectionName(cmd, 'update');
     const updates = documentArray(cmd, 'updates');
+    refuseUnknownStatementField(cmd, 'updates', 'sort', 'update');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.update, 'update');
+    refuseUnsupportedStatementOptions(cmd, 'updates', UNSUPPORTED_OPTIONS.updateStatement, 'update');
     const ordered = cmd.ordered !== false;
     const outcome = await ctx.write(() => {
       let n = 0;
@@ -80,6 +92,8 @@ export const writeCommands: CommandTable = {
   delete: async (ctx, cmd) => {
     const name = collectionName(cmd, 'delete');
     const deletes = documentArray(cmd, 'deletes');
+    refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.delete, 'delete');
+    refuseUnsupportedStatementOptions(cmd, 'deletes', UNSUPPORTED_OPTIONS.deleteStatement, 'delete');
     const ordered = cmd.ordered !== false;
     const outcome = await ctx.write(() => {
       let n = 0;
@@ -105,6 +119,7 @@ async function runFindAndModify(
   commandName: string,
 ): Promise<Document> {
   const name = collectionName(cmd, commandName);
+  refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.findAndModify, commandName);
   const update = cmd.update as unknown;
   if (update !== undefined && !isPlainObject(update) && !Array.isArray(update)) {
     throw new MongoError('FailedToParse', "'update' must be an object or a pipeline");

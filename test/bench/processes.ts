@@ -122,6 +122,8 @@ export async function startAppProcess(dataDir: string, { timeoutMs = 600_000, en
     [],
     {
       NODE_ENV: 'production',
+      // Production on the embedded database is refused unless chosen knowingly: here it is the point.
+      ECART_EMBEDDED_IN_PRODUCTION: '1',
       SESSION_SECRET: randomBytes(32).toString('hex'),
       DATA_DIR: dataDir,
       PORT: '0',

@@ -201,6 +201,11 @@ export class WireServer {
         await this.acknowledge(outcome);
         return outcome;
       },
+      apply: <T>(fn: () => T): { outcome: WriteOutcome<T>; acknowledged: Promise<void> } => {
+        this.assertWritable();
+        const outcome = this.engine.write(fn);
+        return { outcome, acknowledged: this.acknowledge(outcome) };
+      },
       commit: async (txn: TransactionWorkspace): Promise<void> => {
         this.assertWritable();
         await this.acknowledge(this.engine.commitTransaction(txn));

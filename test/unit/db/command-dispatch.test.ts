@@ -16,6 +16,7 @@ function context(engine = new Engine()): CommandContext {
     logger: silentLogger,
     sessions: new SessionRegistry(engine),
     write: <T>(fn: () => T): Promise<WriteOutcome<T>> => Promise.resolve(engine.write(fn)),
+    apply: <T>(fn: () => T) => ({ outcome: engine.write(fn), acknowledged: Promise.resolve() }),
     commit: (txn) => Promise.resolve(void engine.commitTransaction(txn)),
     compact: () => Promise.resolve(),
   };
@@ -61,7 +62,9 @@ test('when a command carries an lsid, then it runs normally', async () => {
 test('when a handler throws an unexpected error, then it becomes an error reply', async () => {
   const engine = new Engine();
   const ctx = context(engine);
-  ctx.write = () => Promise.reject(new Error('disk on fire'));
+  ctx.apply = () => {
+    throw new Error('disk on fire');
+  };
   const reply: Document = await dispatchCommand(ctx, { insert: 'c', documents: [{ a: 1 }] });
   expect(reply).toMatchObject({ ok: 0, code: 1, errmsg: 'disk on fire' });
 });

@@ -20,6 +20,11 @@ export interface CommandContext {
    * so a handler replies only once the write is acknowledged by persistence.
    */
   write<T>(fn: () => T): Promise<WriteOutcome<T>>;
+  /**
+   * Applies a synchronous engine write now and starts making it durable; `acknowledged`
+   * settles when it is (or rejects, the write rolled back). For commands applied in slices.
+   */
+  apply<T>(fn: () => T): { outcome: WriteOutcome<T>; acknowledged: Promise<void> };
   /** Commits a transaction: its writes applied and made durable as one batch. */
   commit(txn: TransactionWorkspace): Promise<void>;
   sessions: SessionRegistry;

@@ -3,7 +3,7 @@ import type { Document } from 'bson';
 import { MongoError, toMongoError } from '../errors';
 import { isPlainObject } from '../engine/document-utils';
 import { deleteDocuments, findAndModify, insertDocument, updateDocuments } from '../engine/write-operations';
-import type { CommandTable } from './command-context';
+import type { CommandContext, CommandTable } from './command-context';
 import {
   UNSUPPORTED_OPTIONS,
   collectionName,
@@ -19,20 +19,57 @@ interface StatementLoop {
   writeErrors: Document[];
 }
 
+/** The longest a write command runs before letting other connections' commands in. */
+const SLICE_MS = 10;
+
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /**
  * Runs statements one by one, turning failures into `writeErrors`. `ordered` (the default)
  * stops at the first failure; everything before it stays applied, as in MongoDB.
+ *
+ * A large command (an insertMany of thousands of documents) is applied in slices of about
+ * 10 ms, each its own journal batch, with a turn of the event loop between them, so it never
+ * holds up the other connections (MongoDB yields between documents too; a multi-document
+ * write is not atomic there either). The reply waits until every slice is durable.
  */
-function runStatements<T>(statements: T[], ordered: boolean, run: (stmt: T, index: number) => void): StatementLoop {
+async function runStatements<T>(
+  ctx: CommandContext,
+  statements: T[],
+  ordered: boolean,
+  run: (stmt: T, index: number) => void,
+): Promise<StatementLoop> {
   const writeErrors: Document[] = [];
-  for (const [index, stmt] of statements.entries()) {
-    try {
-      run(stmt, index);
-    } catch (err) {
-      writeErrors.push(toMongoError(err).toWriteError(index));
-      if (ordered) break;
-    }
+  let index = 0;
+  let stopped = false;
+  // An object, so the closures below and the check at the end see the same slot.
+  const failed: { error: Error | null } = { error: null };
+  const acknowledgements: Promise<void>[] = [];
+  while (index < statements.length && !stopped) {
+    const { outcome, acknowledged } = ctx.apply(() => {
+      const sliceStart = performance.now();
+      do {
+        try {
+          run(statements[index] as T, index);
+        } catch (err) {
+          writeErrors.push(toMongoError(err).toWriteError(index));
+          if (ordered) stopped = true;
+        }
+        index++;
+      } while (!stopped && index < statements.length && performance.now() - sliceStart < SLICE_MS);
+    });
+    acknowledgements.push(
+      acknowledged.catch((err: unknown) => {
+        failed.error ??= err instanceof Error ? err : new Error(String(err));
+      }),
+    );
+    if (outcome.error !== undefined) throw outcome.error;
+    if (index < statements.length && !stopped) await nextTurn();
   }
+  await Promise.all(acknowledgements);
+  if (failed.error !== null) throw failed.error;
   return { writeErrors };
 }
 
@@ -45,16 +82,12 @@ export const writeCommands: CommandTable = {
     const name = collectionName(cmd, 'insert');
     const documents = documentArray(cmd, 'documents');
     const ordered = cmd.ordered !== false;
-    const outcome = await ctx.write(() => {
-      let n = 0;
-      const loop = runStatements(documents, ordered, (doc) => {
-        insertDocument(ctx.store, ctx.db, name, doc);
-        n += 1;
-      });
-      return withWriteErrors({ n, ok: 1 }, loop);
+    let n = 0;
+    const loop = await runStatements(ctx, documents, ordered, (doc) => {
+      insertDocument(ctx.store, ctx.db, name, doc);
+      n += 1;
     });
-    if (outcome.error !== undefined) throw outcome.error;
-    return outcome.result as Document;
+    return withWriteErrors({ n, ok: 1 }, loop);
   },
 
   update: async (ctx, cmd) => {
@@ -64,11 +97,10 @@ export const writeCommands: CommandTable = {
     refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.update, 'update');
     refuseUnsupportedStatementOptions(cmd, 'updates', UNSUPPORTED_OPTIONS.updateStatement, 'update');
     const ordered = cmd.ordered !== false;
-    const outcome = await ctx.write(() => {
-      let n = 0;
-      let nModified = 0;
-      const upserted: Document[] = [];
-      const loop = runStatements(updates, ordered, (stmt, index) => {
+    let n = 0;
+    let nModified = 0;
+    const upserted: Document[] = [];
+    const loop = await runStatements(ctx, updates, ordered, (stmt, index) => {
         if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'update statement must be an object');
         const result = updateDocuments(ctx.store, ctx.db, name, {
           q: optionalDocument(stmt, 'q'),
@@ -79,14 +111,11 @@ export const writeCommands: CommandTable = {
         });
         n += result.n;
         nModified += result.nModified;
-        if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
-      });
-      const reply: Document = { n, nModified, ok: 1 };
-      if (upserted.length > 0) reply.upserted = upserted;
-      return withWriteErrors(reply, loop);
+      if (result.upsertedId !== undefined) upserted.push({ index, _id: result.upsertedId });
     });
-    if (outcome.error !== undefined) throw outcome.error;
-    return outcome.result as Document;
+    const reply: Document = { n, nModified, ok: 1 };
+    if (upserted.length > 0) reply.upserted = upserted;
+    return withWriteErrors(reply, loop);
   },
 
   delete: async (ctx, cmd) => {
@@ -95,18 +124,14 @@ export const writeCommands: CommandTable = {
     refuseUnsupportedOptions(cmd, UNSUPPORTED_OPTIONS.delete, 'delete');
     refuseUnsupportedStatementOptions(cmd, 'deletes', UNSUPPORTED_OPTIONS.deleteStatement, 'delete');
     const ordered = cmd.ordered !== false;
-    const outcome = await ctx.write(() => {
-      let n = 0;
-      const loop = runStatements(deletes, ordered, (stmt) => {
+    let n = 0;
+    const loop = await runStatements(ctx, deletes, ordered, (stmt) => {
         if (!isPlainObject(stmt)) throw new MongoError('TypeMismatch', 'delete statement must be an object');
         const limit = optionalNumber(stmt, 'limit') ?? 0;
         if (limit !== 0 && limit !== 1) throw new MongoError('FailedToParse', 'The limit field in delete objects must be 0 or 1');
         n += deleteDocuments(ctx.store, ctx.db, name, optionalDocument(stmt, 'q'), limit);
-      });
-      return withWriteErrors({ n, ok: 1 }, loop);
     });
-    if (outcome.error !== undefined) throw outcome.error;
-    return outcome.result as Document;
+    return withWriteErrors({ n, ok: 1 }, loop);
   },
 
   findAndModify: (ctx, cmd) => runFindAndModify(ctx, cmd, 'findAndModify'),

@@ -191,8 +191,9 @@ export class Engine implements CollectionStore {
       },
       document: (bson: Uint8Array) => {
         if (current === null) throw new MongoError('InternalError', 'a document arrived before its collection');
-        // The store may reuse its buffer: keep a copy of exactly these bytes.
-        current.putBytes(Uint8Array.prototype.slice.call(bson));
+        // The store may reuse its buffer: putBytes copies the bytes into the string it keeps,
+        // and keeps nothing of the decoded document (only index keys, built from copies).
+        current.putBytes(bson);
       },
       batch: (batch: JournalBatch) => {
         for (const op of batch) this.applyOp(op);

@@ -58,6 +58,33 @@ function dirSize(dir: string): number {
   return readdirSync(dir).reduce((sum, name) => sum + statSync(path.join(dir, name)).size, 0);
 }
 
+interface LoopDelay {
+  maxMs: number;
+  p99Ms: number;
+}
+
+/**
+ * The server's own event-loop delay since the last reset (serverStatus' `ecart.eventLoopDelay`,
+ * perf_hooks' monitorEventLoopDelay inside the server): unlike the ping, it leaves out the
+ * time the machine's other processes kept the server off the CPU. Null on a real MongoDB.
+ */
+async function serverLoopDelay(uri: string, reset: boolean): Promise<LoopDelay | null> {
+  const client = await new MongoClient(uri, { maxPoolSize: 1 }).connect();
+  try {
+    const status = await client.db('admin').command({ serverStatus: 1, ecartResetEventLoopDelay: reset });
+    const delay = (status.ecart as { eventLoopDelay?: LoopDelay } | undefined)?.eventLoopDelay;
+    return delay ?? null;
+  } finally {
+    await client.close();
+  }
+}
+
+function loopDelayLines(delay: LoopDelay | null): void {
+  if (delay === null) return;
+  line('  the server\'s own longest event-loop delay (monitorEventLoopDelay)', ms(delay.maxMs), `< ${STALL_TARGET_MS} ms`, delay.maxMs < STALL_TARGET_MS);
+  line('  its p99', ms(delay.p99Ms));
+}
+
 function stallLines(what: string, stats: PingStats | null, why?: string): void {
   if (stats === null) {
     line(`longest stall during ${what}`, 'n/a', `< ${STALL_TARGET_MS} ms`);
@@ -112,6 +139,7 @@ async function benchQueries(db: Db, dataset: GeneratedDataset): Promise<void> {
 }
 
 async function forcedCompaction(uri: string, db: Db): Promise<void> {
+  await serverLoopDelay(uri, true);
   const pinger = await startPinger(uri);
   const started = performance.now();
   let reply: { ok?: unknown; bytesFreed?: unknown } | null = null;
@@ -133,6 +161,7 @@ async function forcedCompaction(uri: string, db: Db): Promise<void> {
   line('forced compaction ({compact: "claims"}), reply after', ms(elapsed));
   line('  bytes freed', typeof reply.bytesFreed === 'number' ? mebibytes(reply.bytesFreed) : 'n/a');
   stallLines('compaction', stats);
+  loopDelayLines(await serverLoopDelay(uri, false));
 }
 
 async function main(): Promise<void> {
@@ -146,13 +175,16 @@ async function main(): Promise<void> {
     const db = await startEmbeddedDbProcess(dataDir);
     let dataset: GeneratedDataset;
     let generationStalls: PingStats;
+    let generationLoopDelay: LoopDelay | null;
     try {
+      await serverLoopDelay(db.uri, true);
       const pinger = await startPinger(db.uri);
       try {
         dataset = await generateDataset({ uri: db.uri, claims: scale.claims, measurementsPerClaim: scale.measurementsPerClaim, seed: 1, batchSize: 1000, inFlight: 3 });
       } finally {
         generationStalls = await pinger.stop();
       }
+      generationLoopDelay = await serverLoopDelay(db.uri, false);
     } catch (err) {
       await db.stop('SIGKILL');
       throw err;
@@ -169,6 +201,7 @@ async function main(): Promise<void> {
     line(`  speakers, topics, timeline events`, `${count(counts.speakers)}, ${count(counts.topics)}, ${count(counts.timelineEvents)}`);
     line('  documents checked against the models', count(dataset.validated));
     stallLines('generation', generationStalls);
+    loopDelayLines(generationLoopDelay);
     line('embedded server stop (SIGTERM, compacts on close)', ms(closed.ms));
     line('DATA_DIR size after compaction', mebibytes(dirSize(dataDir)));
 

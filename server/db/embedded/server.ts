@@ -4,6 +4,7 @@
  * own connection.
  */
 import net from 'node:net';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import type { JournalBatch, Persistence } from './persistence.types';
 import { MongoError } from './errors';
 import type { Engine, WriteOutcome } from './engine/engine';
@@ -36,6 +37,9 @@ export class WireServer {
   /** Set once the journal failed: every later write is refused until a restart. */
   private journalFailure: Error | null = null;
   readonly sessions: SessionRegistry;
+  /** How long the event loop was held up, for serverStatus: the figure issue 10 bounds. */
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private loopDelaySince = Date.now();
   private readonly timers: NodeJS.Timeout[] = [];
   private nextConnectionId = 1;
 
@@ -55,6 +59,7 @@ export class WireServer {
         resolve();
       });
     });
+    this.loopDelay.enable();
     // unref: these housekeeping timers must never keep a test process or CLI alive.
     this.timers.push(setInterval(() => void this.sweepTtl(), TTL_SWEEP_INTERVAL_MS).unref());
     this.timers.push(setInterval(() => this.engine.cursors.reapIdle(), CURSOR_REAP_INTERVAL_MS).unref());
@@ -210,6 +215,20 @@ export class WireServer {
         this.assertWritable();
         await this.acknowledge(this.engine.commitTransaction(txn));
       },
+      eventLoopDelay: (reset: boolean) => {
+        const ms = (ns: number): number => Math.round(ns / 1e4) / 100;
+        const figures = {
+          maxMs: ms(this.loopDelay.max),
+          p99Ms: ms(this.loopDelay.percentile(99)),
+          meanMs: ms(this.loopDelay.mean),
+          sinceMs: Date.now() - this.loopDelaySince,
+        };
+        if (reset) {
+          this.loopDelay.reset();
+          this.loopDelaySince = Date.now();
+        }
+        return figures;
+      },
       compact: async (): Promise<void> => {
         if (!this.persistence) return;
         await this.persistence.compact(() => this.engine.takeSnapshot());
@@ -219,6 +238,7 @@ export class WireServer {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    this.loopDelay.disable();
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const socket of this.sockets) socket.destroy();
     await closed;

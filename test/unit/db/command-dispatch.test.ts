@@ -19,6 +19,7 @@ function context(engine = new Engine()): CommandContext {
     apply: <T>(fn: () => T) => ({ outcome: engine.write(fn), acknowledged: Promise.resolve() }),
     commit: (txn) => Promise.resolve(void engine.commitTransaction(txn)),
     compact: () => Promise.resolve(),
+    eventLoopDelay: () => ({ maxMs: 0, p99Ms: 0, meanMs: 0, sinceMs: 0 }),
   };
 }
 

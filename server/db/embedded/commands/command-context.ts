@@ -28,6 +28,11 @@ export interface CommandContext {
   /** Commits a transaction: its writes applied and made durable as one batch. */
   commit(txn: TransactionWorkspace): Promise<void>;
   sessions: SessionRegistry;
+  /**
+   * The server's own event-loop delay (perf_hooks, 10 ms resolution) since the last reset:
+   * how long any command or housekeeping held everything else up.
+   */
+  eventLoopDelay(reset: boolean): { maxMs: number; p99Ms: number; meanMs: number; sinceMs: number };
   /** Compacts the store now (the `compact` command); resolves when the new snapshot is durable. */
   compact(): Promise<void>;
 }

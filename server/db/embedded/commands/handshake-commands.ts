@@ -49,7 +49,17 @@ export const handshakeCommands: CommandTable = {
     cmd.getLog === '*' ? { names: ['global', 'startupWarnings'], ok: 1 } : { totalLinesWritten: 0, log: [], ok: 1 },
   getCmdLineOpts: () => ({ argv: ['ecart-embedded'], parsed: {}, ok: 1 }),
   hostInfo: () => ({ system: { currentTime: new Date(), hostname: 'localhost' }, os: { type: process.platform }, extra: {}, ok: 1 }),
-  serverStatus: () => ({ host: 'localhost', version: SERVER_VERSION, process: 'ecart-embedded', uptime: process.uptime(), localTime: new Date(), ok: 1 }),
+  // `ecart.eventLoopDelay`: the longest the server held its event loop since the last call
+  // with `ecartResetEventLoopDelay: true` (which starts a new window), for benchmarks.
+  serverStatus: (ctx, cmd) => ({
+    host: 'localhost',
+    version: SERVER_VERSION,
+    process: 'ecart-embedded',
+    uptime: process.uptime(),
+    localTime: new Date(),
+    ecart: { eventLoopDelay: ctx.eventLoopDelay(cmd.ecartResetEventLoopDelay === true) },
+    ok: 1,
+  }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   endSessions: (ctx, cmd) => {
     ctx.sessions.end(cmd.endSessions);

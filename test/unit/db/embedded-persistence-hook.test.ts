@@ -62,7 +62,9 @@ function docOf(bytes: Uint8Array): Document {
 }
 
 function load(engine: Engine, state: LoadedState): void {
-  void new FakePersistence(state).load(engine.loader());
+  const loader = engine.loader();
+  void new FakePersistence(state).load(loader);
+  loader.finish();
 }
 
 test('when writes go through the server, then each acknowledged command yields one batch of the right ops', async () => {

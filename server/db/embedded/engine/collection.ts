@@ -14,9 +14,10 @@ import BTree from 'sorted-btree';
 import type { CollectionSnapshot, IndexSpec, JournalOp } from '../persistence.types';
 import { MongoError } from '../errors';
 import { canonicalKey, isPlainObject } from './document-utils';
-import { BTREE_NODE_SIZE, OrderedIndex, duplicateKeyError, idKeyOf, type IndexEntry } from './indexes';
+import { OrderedIndex, compareKeys, duplicateKeyError, idKeyOf, newTree, treeFromPairs, type IndexEntry } from './indexes';
 import type { PlannableCollection } from './planner';
 import { TextIndex, isTextIndexKey } from './text-search';
+import { decodeFields, fieldNames } from './bson-fields';
 
 export const ID_INDEX_SPEC: IndexSpec = { name: '_id_', key: { _id: 1 } };
 
@@ -57,7 +58,9 @@ export class Collection implements PlannableCollection {
   readonly name: string;
   readonly options: Document;
   private readonly hooks: CollectionHooks;
-  docsTree = new BTree<string, string>(undefined, undefined, BTREE_NODE_SIZE);
+  docsTree: BTree<string, string> = newTree();
+  /** While loading: documents collected in arrival order, built into the tree by endLoad(). */
+  private loading: { keys: string[]; values: string[]; sorted: boolean; fields: Uint8Array[] | null } | null = null;
   private readonly indexes = new Map<string, OrderedIndex>();
   private textIndex: TextIndex | null = null;
   /** In a transaction's fork: the real collection's text index, searched but never changed here. */
@@ -138,6 +141,70 @@ export class Collection implements PlannableCollection {
   /** Insert or replace by `_id`: the journal's `put`. */
   put(doc: Document, opts: WriteOptions = {}): void {
     this.store(validateId(doc._id), doc, opts);
+  }
+
+  /**
+   * Start-up: documents and index entries are collected, then each tree is built at once
+   * (sorted, bulk-loaded) by endLoad(). Only for an empty collection being loaded.
+   */
+  beginLoad(): void {
+    if (this.docsTree.size > 0 || this.loading) return;
+    this.loading = { keys: [], values: [], sorted: true, fields: this.indexedFields() };
+    for (const index of this.indexes.values()) index.beginBulk();
+  }
+
+  /** A snapshot document, while loading (no uniqueness check: the state was valid when written). */
+  loadBytes(bytes: Uint8Array): void {
+    const loading = this.loading;
+    if (!loading) {
+      this.putBytes(bytes);
+      return;
+    }
+    const doc = loading.fields ? decodeFields(bytes, loading.fields) : decodeBytes(bytes);
+    const idKey = validateId(doc._id);
+    const encoded = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+    const last = loading.keys[loading.keys.length - 1];
+    if (last !== undefined && compareKeys(last, idKey) >= 0) loading.sorted = false;
+    loading.keys.push(idKey);
+    loading.values.push(encoded);
+    for (const index of this.indexes.values()) index.add(idKey, index.entriesFor(doc));
+    this.textIndex?.add(idKey, doc);
+  }
+
+  /** The top-level fields every index (and partial filter, and the text index) reads, or null for "all". */
+  private indexedFields(): Uint8Array[] | null {
+    const names = ['_id'];
+    for (const index of this.indexes.values()) {
+      for (const field of index.fields) names.push(field.split('.')[0] as string);
+      const partial = index.spec.partialFilterExpression;
+      if (partial) {
+        const keys = Object.keys(partial);
+        if (keys.some((k) => k.startsWith('$'))) return null;
+        for (const k of keys) names.push(k.split('.')[0] as string);
+      }
+    }
+    const text = this.textIndex;
+    if (text) {
+      const textFields = [...Object.keys(text.spec.key), ...Object.keys(text.spec.weights ?? {})];
+      if (textFields.some((f) => f.startsWith('$'))) return null;
+      for (const f of textFields) names.push(f.split('.')[0] as string);
+    }
+    return fieldNames(names);
+  }
+
+  endLoad(): void {
+    const loading = this.loading;
+    if (!loading) return;
+    this.loading = null;
+    if (!loading.sorted) {
+      // A snapshot is written in _id order; anything else is rebuilt the slow, safe way.
+      const seen = new Map<string, string>();
+      loading.keys.forEach((k, i) => seen.set(k, loading.values[i] as string));
+      loading.keys = [...seen.keys()];
+      loading.values = [...seen.values()];
+    }
+    this.docsTree = treeFromPairs(loading.keys, loading.values, loading.sorted);
+    for (const index of this.indexes.values()) index.endBulk();
   }
 
   /** A `put` from the store (load, replay): the BSON bytes are kept as they are. */

@@ -178,26 +178,36 @@ export class Engine implements CollectionStore {
 
   /**
    * Where persistence streams what it loads. Indexes are declared before the documents
-   * arrive, so each document is indexed once, as it comes.
+   * arrive; each collection's trees are built in bulk once its documents are in, before any
+   * journal batch is replayed. Call `finish()` once `load()` has resolved.
    */
-  loader(): LoadSink {
+  loader(): LoadSink & { finish(): void } {
     let current: Collection | null = null;
+    const finishCollection = (): void => {
+      current?.endLoad();
+      current = null;
+    };
     return {
       collection: (meta: CollectionMeta) => {
-        current = this.getCollection(meta.db, meta.coll) ?? this.createCollection(meta.db, meta.coll, meta.options);
+        finishCollection();
+        const coll = this.getCollection(meta.db, meta.coll) ?? this.createCollection(meta.db, meta.coll, meta.options);
         for (const spec of meta.indexes) {
-          if (!current.indexSpecs().some((s) => s.name === spec.name)) current.createIndex(spec, { enforceUnique: false });
+          if (!coll.indexSpecs().some((s) => s.name === spec.name)) coll.createIndex(spec, { enforceUnique: false });
         }
+        coll.beginLoad();
+        current = coll;
       },
       document: (bson: Uint8Array) => {
         if (current === null) throw new MongoError('InternalError', 'a document arrived before its collection');
-        // The store may reuse its buffer: putBytes copies the bytes into the string it keeps,
-        // and keeps nothing of the decoded document (only index keys, built from copies).
-        current.putBytes(bson);
+        // The store may reuse its buffer: the collection copies the bytes into the string it
+        // keeps, and keeps nothing of the decoded document (only index keys, built from copies).
+        current.loadBytes(bson);
       },
       batch: (batch: JournalBatch) => {
+        finishCollection();
         for (const op of batch) this.applyOp(op);
       },
+      finish: finishCollection,
     };
   }
 

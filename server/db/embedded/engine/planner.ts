@@ -21,7 +21,7 @@
 import type { Document } from 'bson';
 import type BTree from 'sorted-btree';
 import { isPlainObject } from './document-utils';
-import type { OrderedIndex } from './indexes';
+import { idOfEntry, type OrderedIndex } from './indexes';
 import { HIGH, encodeComponent, encodeValue } from './key-encoding';
 
 /** What the planner needs from a collection, or from an immutable view of one. */
@@ -365,7 +365,7 @@ export function* walkPlan(
     return;
   }
   const tree = (plan.index as OrderedIndex).tree;
-  yield* walkTree(tree, plan.intervals, plan.reverse, counter, (_key, id) => [id, undefined]);
+  yield* walkTree(tree, plan.intervals, plan.reverse, counter, (entry) => [idOfEntry(entry), undefined]);
 }
 
 function* walkTree<V>(

@@ -1,0 +1,116 @@
+/**
+ * Start-up builds each collection's trees in bulk (sorted, then loaded at once) and decodes
+ * only the fields its indexes read. These tests check that what comes out is exactly what
+ * inserting the same documents one by one gives: same documents, same index entries, same
+ * query results and plans.
+ */
+import { Binary, Decimal128, Long, ObjectId, serialize, deserialize, Timestamp, type Document } from 'bson';
+import { Engine } from '../../../server/db/embedded/engine/engine';
+import { decodeFields, fieldNames } from '../../../server/db/embedded/engine/bson-fields';
+import { findDocuments } from '../../../server/db/embedded/engine/query-executor';
+import type { IndexSpec } from '../../../server/db/embedded/persistence.types';
+
+const INDEXES: IndexSpec[] = [
+  { name: 'status_1_at_-1', key: { status: 1, at: -1 } },
+  { name: 'tags_1', key: { tags: 1 } },
+  { name: 'slug_1', key: { slug: 1 }, unique: true },
+  { name: 'sub_1', key: { 'nested.n': 1 } },
+  { name: 'k_1_partial', key: { k: 1 }, unique: true, partialFilterExpression: { k: { $exists: true } } },
+];
+
+function documents(): Document[] {
+  return Array.from({ length: 3_000 }, (_, i) => ({
+    _id: i % 7 === 0 ? `s${i}` : new ObjectId(i.toString(16).padStart(24, '0')),
+    slug: `slug-${i}`,
+    status: i % 3 === 0 ? 'draft' : 'published',
+    at: new Date(Date.UTC(2021, 0, 1) + ((i * 7919) % 3_000) * 3_600_000),
+    tags: [`t${i % 5}`, `t${(i + 1) % 5}`],
+    nested: { n: i % 11, text: 'x'.repeat(i % 50) },
+    ...(i % 4 === 0 ? { k: i } : {}),
+    statement: 'Long text that no index reads. '.repeat(5),
+  }));
+}
+
+function insertedOneByOne(): Engine {
+  const engine = new Engine();
+  const out = engine.write(() => {
+    const coll = engine.ensureCollection('db', 'c');
+    for (const spec of INDEXES) coll.createIndex(spec);
+    for (const doc of documents()) coll.insert(doc);
+  });
+  if (out.error) throw out.error;
+  return engine;
+}
+
+function bulkLoaded(order: 'id' | 'shuffled'): Engine {
+  const engine = new Engine();
+  const loader = engine.loader();
+  loader.collection({ db: 'db', coll: 'c', options: {}, indexes: INDEXES });
+  const docs = documents();
+  if (order === 'shuffled') docs.reverse();
+  for (const doc of docs) loader.document(serialize(doc));
+  loader.finish();
+  return engine;
+}
+
+const QUERIES: { filter: Document; sort?: Document; limit?: number }[] = [
+  { filter: { status: 'published' }, sort: { at: -1 }, limit: 25 },
+  { filter: { tags: 't3' } },
+  { filter: { slug: 'slug-1234' } },
+  { filter: { 'nested.n': { $gte: 4, $lt: 6 } } },
+  { filter: { k: { $in: [0, 4, 8, 12, 13] } } },
+  { filter: {}, sort: { _id: 1 }, limit: 10 },
+];
+
+test.each(['id', 'shuffled'] as const)('when documents are bulk-loaded in %s order, then every query gives what one-by-one inserts give, reading as much', (order) => {
+  const reference = insertedOneByOne();
+  const loaded = bulkLoaded(order);
+  for (const q of QUERIES) {
+    const expected = findDocuments(reference.getCollection('db', 'c'), q, reference.counters);
+    const actual = findDocuments(loaded.getCollection('db', 'c'), q, loaded.counters);
+    expect(actual.docs).toEqual(expected.docs);
+    expect(actual.stats).toEqual(expected.stats);
+  }
+  const refIndexes = reference.getCollection('db', 'c')?.orderedIndexes() ?? [];
+  const loadedIndexes = loaded.getCollection('db', 'c')?.orderedIndexes() ?? [];
+  expect(loadedIndexes.map((i) => [...i.tree.keys()])).toEqual(refIndexes.map((i) => [...i.tree.keys()]));
+  expect(loadedIndexes.map((i) => i.multikeyFields)).toEqual(refIndexes.map((i) => i.multikeyFields));
+});
+
+test('when a bulk-loaded collection is then written to, then uniqueness and order still hold', () => {
+  const loaded = bulkLoaded('shuffled');
+  const dup = loaded.write(() => loaded.getCollection('db', 'c')?.insert({ _id: 'new', slug: 'slug-5' }));
+  expect(dup.error).toMatchObject({ code: 11000 });
+  const ok = loaded.write(() => loaded.getCollection('db', 'c')?.insert({ _id: 'new', slug: 'fresh', status: 'published', at: new Date(Date.UTC(2030, 0, 1)) }));
+  expect(ok.error).toBeUndefined();
+  const first = findDocuments(loaded.getCollection('db', 'c'), { filter: { status: 'published' }, sort: { at: -1 }, limit: 1 }, loaded.counters);
+  expect(first.docs[0]?._id).toBe('new');
+});
+
+test('when only some fields are decoded, then each is exactly what a full decode gives, whatever its BSON type', () => {
+  const doc = {
+    _id: new ObjectId(),
+    skipped: 'x'.repeat(1000),
+    d: 1.5,
+    s: 'Écart ☃',
+    o: { a: [1, { b: 2 }] },
+    arr: ['a', 1, null],
+    bin: new Binary(Buffer.from([1, 2, 3]), 4),
+    t: true,
+    date: new Date(5),
+    nil: null,
+    re: /ab+c/i,
+    i32: 7,
+    ts: new Timestamp({ t: 1, i: 2 }),
+    long: Long.fromString('9007199254740993'),
+    dec: Decimal128.fromString('1.10'),
+    after: 'kept',
+  };
+  const bytes = serialize(doc);
+  const full = deserialize(bytes, { promoteLongs: false });
+  const wanted = ['_id', 'd', 's', 'o', 'arr', 'bin', 't', 'date', 'nil', 're', 'i32', 'ts', 'long', 'dec', 'after'];
+  const partial = decodeFields(bytes, fieldNames(wanted));
+  expect(Object.keys(partial)).toEqual(wanted);
+  for (const key of wanted) expect(partial[key]).toEqual(full[key]);
+  expect(partial.skipped).toBeUndefined();
+});

@@ -42,6 +42,23 @@ export interface CollectionMeta {
   coll: string;
   options: Document;
   indexes: IndexSpec[];
+  /** Names of the indexes whose ordered keys the snapshot holds after the documents (format 2). */
+  keyedIndexes?: string[];
+}
+
+/**
+ * One index's entries, in order, as the engine keys them: strings of chars 0..255 (byte
+ * strings), stored as their bytes. Persisting them lets start-up rebuild the index without
+ * decoding a document or sorting anything, as MongoDB reopens its indexes instead of
+ * rebuilding them. `info` is the engine's (e.g. its key encoding version): the store keeps it
+ * as it is.
+ */
+export interface IndexKeysSnapshot {
+  name: string;
+  info: Document;
+  count: number;
+  /** An immutable view, iterated later, like `docs()`. */
+  keys(): Iterable<string>;
 }
 
 export interface CollectionSnapshot extends CollectionMeta {
@@ -52,6 +69,8 @@ export interface CollectionSnapshot extends CollectionMeta {
    * iterate it later, across many event-loop turns, while the engine keeps changing.
    */
   docs(): Iterable<Uint8Array>;
+  /** Ordered index entries to store after the documents (optional). */
+  indexKeys?: IndexKeysSnapshot[];
 }
 
 export interface Snapshot {
@@ -64,6 +83,8 @@ export interface LoadSink {
   collection(meta: CollectionMeta): void;
   /** One document of the collection announced last. The bytes may be reused after the call: copy what you keep. */
   document(bson: Uint8Array): void;
+  /** The stored entries of one index of the collection announced last, after its documents, in order. */
+  indexKeys?(name: string, info: Document, keys: string[]): void;
   /** One journal batch written after the snapshot, oldest first. */
   batch(batch: JournalBatch): void;
 }

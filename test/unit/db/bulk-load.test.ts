@@ -9,6 +9,8 @@ import { Engine } from '../../../server/db/embedded/engine/engine';
 import { decodeFields, fieldNames } from '../../../server/db/embedded/engine/bson-fields';
 import { findDocuments } from '../../../server/db/embedded/engine/query-executor';
 import type { IndexSpec } from '../../../server/db/embedded/persistence.types';
+import { createFilePersistence } from '../../../server/db/embedded/persistence';
+import { makeRecordingLogger, makeTempDir, removeDir } from '../../helpers/persistence-fixtures';
 
 const INDEXES: IndexSpec[] = [
   { name: 'status_1_at_-1', key: { status: 1, at: -1 } },
@@ -113,4 +115,77 @@ test('when only some fields are decoded, then each is exactly what a full decode
   expect(Object.keys(partial)).toEqual(wanted);
   for (const key of wanted) expect(partial[key]).toEqual(full[key]);
   expect(partial.skipped).toBeUndefined();
+});
+
+describe('stored index keys (snapshot format 2)', () => {
+  async function roundTrip(edit: (snapshot: ReturnType<Engine['takeSnapshot']>) => ReturnType<Engine['takeSnapshot']>): Promise<Engine> {
+    const dir = makeTempDir('ecart-index-keys-');
+    try {
+      const writer = createFilePersistence({ dataDir: dir, logger: makeRecordingLogger(), compactOnClose: false });
+      await writer.load(new Engine().loader());
+      const source = insertedOneByOne();
+      await writer.compact(() => edit(source.takeSnapshot()));
+      await writer.close();
+      const reader = createFilePersistence({ dataDir: dir, logger: makeRecordingLogger(), compactOnClose: false });
+      const engine = new Engine();
+      const loader = engine.loader();
+      await reader.load(loader);
+      loader.finish();
+      await reader.close();
+      return engine;
+    } finally {
+      removeDir(dir);
+    }
+  }
+
+  function sameAnswers(engine: Engine): void {
+    const reference = insertedOneByOne();
+    for (const q of QUERIES) {
+      expect(findDocuments(engine.getCollection('db', 'c'), q, engine.counters).docs).toEqual(
+        findDocuments(reference.getCollection('db', 'c'), q, reference.counters).docs,
+      );
+    }
+  }
+
+  test('when a snapshot stores its index keys, then start-up uses them as they are (not recomputed)', async () => {
+    // Drop one stored key of tags_1: if start-up recomputed the index, the document would still be found.
+    const engine = await roundTrip((snapshot) => {
+      for (const c of snapshot.collections) {
+        for (const index of c.indexKeys ?? []) {
+          if (index.name !== 'tags_1') continue;
+          const keys = [...index.keys()].slice(1);
+          Object.assign(index, { count: keys.length, keys: () => keys });
+        }
+      }
+      return snapshot;
+    });
+    const reference = insertedOneByOne();
+    const all = findDocuments(reference.getCollection('db', 'c'), { filter: { tags: 't0' } }, reference.counters).docs.length;
+    const viaIndex = findDocuments(engine.getCollection('db', 'c'), { filter: { tags: 't0' } }, engine.counters).docs.length;
+    const viaIndexT1 = findDocuments(engine.getCollection('db', 'c'), { filter: { tags: 't1' } }, engine.counters).docs.length;
+    expect(viaIndex + viaIndexT1).toBe(all + findDocuments(reference.getCollection('db', 'c'), { filter: { tags: 't1' } }, reference.counters).docs.length - 1);
+  });
+
+  test('when stored keys are of another key encoding, or out of order, then the index is rebuilt from the documents', async () => {
+    const otherEncoding = await roundTrip((snapshot) => {
+      for (const c of snapshot.collections) for (const index of c.indexKeys ?? []) index.info = { ...index.info, encoding: 999 };
+      return snapshot;
+    });
+    sameAnswers(otherEncoding);
+    const outOfOrder = await roundTrip((snapshot) => {
+      for (const c of snapshot.collections) {
+        for (const index of c.indexKeys ?? []) {
+          const keys = [...index.keys()].reverse();
+          Object.assign(index, { keys: () => keys });
+        }
+      }
+      return snapshot;
+    });
+    sameAnswers(outOfOrder);
+  });
+
+  test('when a snapshot has no stored keys (as format 1 files), then every index is computed from the documents', async () => {
+    const engine = await roundTrip((snapshot) => ({ collections: snapshot.collections.map((c) => ({ ...c, indexKeys: [] })) }));
+    sameAnswers(engine);
+  });
 });

@@ -54,7 +54,11 @@ class FakePersistence implements Persistence {
 }
 
 function stateOf(engine: Engine): unknown {
-  return engine.takeSnapshot().collections.map((c) => ({ ...c, docs: [...c.docs()].map((d) => deserialize(d)) }));
+  return engine.takeSnapshot().collections.map((c) => ({
+    ...c,
+    docs: [...c.docs()].map((d) => deserialize(d)),
+    indexKeys: (c.indexKeys ?? []).map((i) => ({ ...i, keys: [...i.keys()] })),
+  }));
 }
 
 function docOf(bytes: Uint8Array): Document {

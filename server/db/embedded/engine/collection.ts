@@ -11,7 +11,8 @@
  */
 import { ObjectId, deserialize, serialize, type Document } from 'bson';
 import BTree from 'sorted-btree';
-import type { CollectionSnapshot, IndexSpec, JournalOp } from '../persistence.types';
+import type { CollectionSnapshot, IndexKeysSnapshot, IndexSpec, JournalOp } from '../persistence.types';
+import { KEY_ENCODING_VERSION } from './key-encoding';
 import { MongoError } from '../errors';
 import { canonicalKey, isPlainObject } from './document-utils';
 import { OrderedIndex, compareKeys, duplicateKeyError, idKeyOf, newTree, treeFromPairs, type IndexEntry } from './indexes';
@@ -60,7 +61,16 @@ export class Collection implements PlannableCollection {
   private readonly hooks: CollectionHooks;
   docsTree: BTree<string, string> = newTree();
   /** While loading: documents collected in arrival order, built into the tree by endLoad(). */
-  private loading: { keys: string[]; values: string[]; sorted: boolean; fields: Uint8Array[] | null } | null = null;
+  private loading: {
+    keys: string[];
+    values: string[];
+    sorted: boolean;
+    fields: Uint8Array[] | null;
+    /** Indexes whose stored keys the snapshot announced: not computed from the documents. */
+    stored: Set<string>;
+    /** Stored keys that arrived and were usable. */
+    loaded: Set<string>;
+  } | null = null;
   private readonly indexes = new Map<string, OrderedIndex>();
   private textIndex: TextIndex | null = null;
   /** In a transaction's fork: the real collection's text index, searched but never changed here. */
@@ -147,10 +157,19 @@ export class Collection implements PlannableCollection {
    * Start-up: documents and index entries are collected, then each tree is built at once
    * (sorted, bulk-loaded) by endLoad(). Only for an empty collection being loaded.
    */
-  beginLoad(): void {
+  beginLoad(keyedIndexes: string[] = []): void {
     if (this.docsTree.size > 0 || this.loading) return;
-    this.loading = { keys: [], values: [], sorted: true, fields: this.indexedFields() };
-    for (const index of this.indexes.values()) index.beginBulk();
+    const stored = new Set(keyedIndexes.filter((name) => this.indexes.has(name)));
+    this.loading = { keys: [], values: [], sorted: true, fields: this.indexedFields(stored), stored, loaded: new Set() };
+    for (const index of this.indexes.values()) if (!stored.has(index.spec.name)) index.beginBulk();
+  }
+
+  /** An index's stored entries, while loading. Unusable ones (another encoding, out of order) are rebuilt at endLoad(). */
+  loadIndexKeys(name: string, info: Document, keys: string[]): void {
+    const loading = this.loading;
+    const index = this.indexes.get(name);
+    if (!loading || !index || !loading.stored.has(name) || info.encoding !== KEY_ENCODING_VERSION) return;
+    if (index.loadSortedKeys(keys, info.multikeyFields)) loading.loaded.add(name);
   }
 
   /** A snapshot document, while loading (no uniqueness check: the state was valid when written). */
@@ -167,14 +186,15 @@ export class Collection implements PlannableCollection {
     if (last !== undefined && compareKeys(last, idKey) >= 0) loading.sorted = false;
     loading.keys.push(idKey);
     loading.values.push(encoded);
-    for (const index of this.indexes.values()) index.add(idKey, index.entriesFor(doc));
+    for (const index of this.indexes.values()) if (!loading.stored.has(index.spec.name)) index.add(idKey, index.entriesFor(doc));
     this.textIndex?.add(idKey, doc);
   }
 
   /** The top-level fields every index (and partial filter, and the text index) reads, or null for "all". */
-  private indexedFields(): Uint8Array[] | null {
+  private indexedFields(stored: Set<string>): Uint8Array[] | null {
     const names = ['_id'];
     for (const index of this.indexes.values()) {
+      if (stored.has(index.spec.name)) continue;
       for (const field of index.fields) names.push(field.split('.')[0] as string);
       const partial = index.spec.partialFilterExpression;
       if (partial) {
@@ -204,7 +224,19 @@ export class Collection implements PlannableCollection {
       loading.values = [...seen.values()];
     }
     this.docsTree = treeFromPairs(loading.keys, loading.values, loading.sorted);
-    for (const index of this.indexes.values()) index.endBulk();
+    for (const index of this.indexes.values()) {
+      if (!loading.stored.has(index.spec.name)) index.endBulk();
+      else if (!loading.loaded.has(index.spec.name)) this.rebuildIndex(index);
+    }
+  }
+
+  /** Recomputes an index from the documents (its stored keys were missing or unusable). */
+  private rebuildIndex(index: OrderedIndex): void {
+    index.multikeyFields = index.fields.map(() => false);
+    index.tree = newTree<undefined>();
+    index.beginBulk();
+    for (const [idKey, encoded] of this.docsTree.entries()) index.add(idKey, index.entriesFor(decodeDocument(encoded)));
+    index.endBulk();
   }
 
   /** A `put` from the store (load, replay): the BSON bytes are kept as they are. */
@@ -348,7 +380,17 @@ export class Collection implements PlannableCollection {
   /** The collection for a snapshot: its documents as an immutable view, iterated later. */
   snapshot(): CollectionSnapshot {
     const docs = this.docsTree.clone();
+    const indexKeys: IndexKeysSnapshot[] = this.orderedIndexes().map((index) => {
+      const tree = index.tree.clone();
+      return {
+        name: index.spec.name,
+        info: { encoding: KEY_ENCODING_VERSION, multikeyFields: [...index.multikeyFields] },
+        count: tree.size,
+        keys: () => tree.keys(),
+      };
+    });
     return {
+      indexKeys,
       db: this.db,
       coll: this.name,
       options: this.options,

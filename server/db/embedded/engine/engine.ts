@@ -194,8 +194,11 @@ export class Engine implements CollectionStore {
         for (const spec of meta.indexes) {
           if (!coll.indexSpecs().some((s) => s.name === spec.name)) coll.createIndex(spec, { enforceUnique: false });
         }
-        coll.beginLoad();
+        coll.beginLoad(meta.keyedIndexes);
         current = coll;
+      },
+      indexKeys: (name: string, info: Document, keys: string[]) => {
+        current?.loadIndexKeys(name, info, keys);
       },
       document: (bson: Uint8Array) => {
         if (current === null) throw new MongoError('InternalError', 'a document arrived before its collection');

@@ -53,6 +53,11 @@ export function idOfEntry(entry: string): string {
   return entry.slice(entry.length - 2 - length, entry.length - 2);
 }
 
+/** Builds a key-only tree from entries already in strictly ascending order, in O(n); throws otherwise. */
+export function treeFromSortedKeys(keys: string[]): BTree<string, undefined> {
+  return bulkLoad(keys, new Array<undefined>(keys.length).fill(undefined), BTREE_NODE_SIZE, compareKeys, BULK_LOAD_FACTOR);
+}
+
 /** Builds a key-only tree from entries in any order: a native sort, then an O(n) bulk load. */
 export function treeFromKeys(keys: string[]): BTree<string, undefined> {
   keys.sort();
@@ -192,6 +197,19 @@ export class OrderedIndex {
       return;
     }
     for (const entry of entries) this.tree.set(entryKey(entry.key, id), undefined);
+  }
+
+  /** Stored entries (from a snapshot of the same key encoding): the tree, at once. False if they are not usable. */
+  loadSortedKeys(keys: string[], multikeyFields: unknown): boolean {
+    if (!Array.isArray(multikeyFields) || multikeyFields.length !== this.fields.length) return false;
+    try {
+      this.tree = treeFromSortedKeys(keys);
+    } catch {
+      return false; // not strictly ascending: not what we wrote
+    }
+    this.multikeyFields = multikeyFields.map((m) => m === true);
+    this.pending = null;
+    return true;
   }
 
   /** Entries added from now on are only collected, then built into the tree at once by endBulk(). */

@@ -14,6 +14,12 @@
 import type { Binary, ObjectId, Timestamp } from 'bson';
 import { isPlainObject } from './document-utils';
 
+/**
+ * Bumped whenever keys or index entries (see indexes.ts) are encoded differently: stored
+ * index keys of another version are not trusted, and the index is rebuilt from the documents.
+ */
+export const KEY_ENCODING_VERSION = 1;
+
 /** Above every char a key can contain: `prefix + HIGH` bounds all keys starting with prefix. */
 export const HIGH = '\u0100';
 

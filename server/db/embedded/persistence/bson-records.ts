@@ -41,9 +41,13 @@ const KIND_SNAPSHOT_HEADER = 0x48; // 'H'
 const KIND_COLLECTION = 0x43; // 'C'
 const KIND_DOCS = 0x44; // 'D'
 const KIND_END = 0x45; // 'E'
+const KIND_INDEX = 0x49; // 'I': one index's header, its keys records follow
+const KIND_KEYS = 0x4b; // 'K': index keys, each [u32 length][bytes]
 
 /** Unchanged by the switch to raw documents: a snapshot's records are byte-for-byte what version 1 wrote. */
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/** 2 adds the ordered keys of each index after a collection's documents; 1 is still read. */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+const READABLE_SNAPSHOT_VERSIONS = new Set([1, 2]);
 
 const BSON_EMBEDDED_DOCUMENT = 0x03;
 /** The element header `0x03 'doc' 0x00` that precedes a put op's document bytes. */
@@ -193,8 +197,37 @@ export function encodeSnapshotHeader(generation: number, collections: number): B
 export function encodeCollectionHeader(meta: CollectionMeta, count: number): Buffer {
   return frameRecord([
     kindByte(KIND_COLLECTION),
-    serialize({ db: meta.db, coll: meta.coll, options: meta.options, indexes: meta.indexes, docs: count }),
+    serialize({ db: meta.db, coll: meta.coll, options: meta.options, indexes: meta.indexes, docs: count, keyedIndexes: meta.keyedIndexes ?? [] }),
   ]);
+}
+
+export function encodeIndexHeader(name: string, info: Document, count: number): Buffer {
+  return frameRecord([kindByte(KIND_INDEX), serialize({ name, info, count })]);
+}
+
+/** Collects index keys (byte strings) into one keys record. */
+export class KeysRecordBuilder {
+  private parts: Uint8Array[] = [kindByte(KIND_KEYS)];
+  bytes = 0;
+
+  get isEmpty(): boolean {
+    return this.parts.length === 1;
+  }
+
+  add(key: string): void {
+    const encoded = Buffer.allocUnsafe(4 + key.length);
+    encoded.writeUInt32LE(key.length, 0);
+    if (encoded.write(key, 4, 'latin1') !== key.length) throw new TypeError('an index key is not a byte string');
+    this.parts.push(encoded);
+    this.bytes += encoded.length;
+  }
+
+  frame(): Buffer {
+    const framed = frameRecord(this.parts);
+    this.parts = [kindByte(KIND_KEYS)];
+    this.bytes = 0;
+    return framed;
+  }
 }
 
 /** Collects document bytes into one documents record; nothing is copied until `frame()`. */
@@ -236,6 +269,7 @@ export interface SnapshotTotals {
 export class SnapshotStreamDecoder {
   private header: Document | null = null;
   private current: { meta: CollectionMeta; expected: number; seen: number; offset: number } | null = null;
+  private index: { name: string; info: Document; expected: number; keys: string[]; offset: number } | null = null;
   private collections = 0;
   private documents = 0;
   private ended = false;
@@ -255,7 +289,18 @@ export class SnapshotStreamDecoder {
     return doc;
   }
 
-  private finishCollection(): void {
+  private finishIndex(): void {
+    const index = this.index;
+    if (index === null) return;
+    this.index = null;
+    if (index.keys.length !== index.expected) {
+      throw new DataDirCorruptError(this.file, index.offset, `index ${index.name} has ${index.keys.length} keys, header says ${index.expected}`);
+    }
+    this.sink.indexKeys?.(index.name, index.info, index.keys);
+  }
+
+  /** The collection's documents are all in: their count must be the header's. */
+  private checkDocuments(): void {
     const current = this.current;
     if (current !== null && current.seen !== current.expected) {
       throw new DataDirCorruptError(
@@ -264,6 +309,11 @@ export class SnapshotStreamDecoder {
         `collection ${current.meta.db}.${current.meta.coll} has ${current.seen} documents, header says ${current.expected}`,
       );
     }
+  }
+
+  private finishCollection(): void {
+    this.finishIndex();
+    this.checkDocuments();
     this.current = null;
   }
 
@@ -273,7 +323,7 @@ export class SnapshotStreamDecoder {
     if (this.header === null) {
       if (payload[0] !== KIND_SNAPSHOT_HEADER) throw new DataDirCorruptError(file, 0, 'missing snapshot header');
       const header = this.single(payload, offset);
-      if (header.version !== SNAPSHOT_FORMAT_VERSION) {
+      if (!READABLE_SNAPSHOT_VERSIONS.has(Number(header.version))) {
         throw new DataDirCorruptError(file, 0, `unsupported snapshot format version ${String(header.version)}`);
       }
       this.header = header;
@@ -294,7 +344,8 @@ export class SnapshotStreamDecoder {
         ) {
           throw new DataDirCorruptError(file, offset, 'malformed collection header');
         }
-        const meta: CollectionMeta = { db: raw.db, coll: raw.coll, options: raw.options, indexes: raw.indexes as IndexSpec[] };
+        const keyedIndexes = Array.isArray(raw.keyedIndexes) ? (raw.keyedIndexes as unknown[]).filter(isString) : [];
+        const meta: CollectionMeta = { db: raw.db, coll: raw.coll, options: raw.options, indexes: raw.indexes as IndexSpec[], keyedIndexes };
         this.current = { meta, expected, seen: 0, offset };
         this.collections++;
         this.sink.collection(meta);
@@ -303,11 +354,37 @@ export class SnapshotStreamDecoder {
       case KIND_DOCS: {
         const current = this.current;
         if (current === null) throw new DataDirCorruptError(file, offset, 'documents before any collection header');
+        if (this.index !== null) throw new DataDirCorruptError(file, offset, 'documents after an index of their collection');
         forEachDocument(payload, file, offset, (bytes) => {
           current.seen++;
           this.documents++;
           this.sink.document(bytes);
         });
+        return;
+      }
+      case KIND_INDEX: {
+        if (this.current === null) throw new DataDirCorruptError(file, offset, 'an index before any collection header');
+        this.finishIndex();
+        this.checkDocuments();
+        const raw = this.single(payload, offset);
+        const expected = Number(raw.count);
+        if (!isString(raw.name) || !isDocument(raw.info) || !Number.isSafeInteger(expected) || expected < 0) {
+          throw new DataDirCorruptError(file, offset, 'malformed index header');
+        }
+        this.index = { name: raw.name, info: raw.info, expected, keys: [], offset };
+        return;
+      }
+      case KIND_KEYS: {
+        const index = this.index;
+        if (index === null) throw new DataDirCorruptError(file, offset, 'index keys before any index header');
+        const bytes = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+        let at = 1;
+        while (at < bytes.length) {
+          const length = at + 4 <= bytes.length ? bytes.readUInt32LE(at) : -1;
+          if (length < 0 || at + 4 + length > bytes.length) throw new DataDirCorruptError(file, offset, 'bad index key length inside the record');
+          index.keys.push(bytes.toString('latin1', at + 4, at + 4 + length));
+          at += 4 + length;
+        }
         return;
       }
       case KIND_END: {

@@ -14,6 +14,8 @@ import type { Snapshot } from '../persistence.types';
 import {
   DocumentsRecordBuilder,
   encodeCollectionHeader,
+  encodeIndexHeader,
+  KeysRecordBuilder,
   encodeSnapshotHeader,
   encodeSnapshotTrailer,
   isFramedBsonDocument,
@@ -70,7 +72,9 @@ export async function writeSnapshotFile(
     for (const collection of snapshot.collections) {
       const { db, coll, count } = collection;
       if (!Number.isSafeInteger(count) || count < 0) throw new TypeError(`snapshot of ${db}.${coll}: bad count ${String(count)}`);
-      await write(encodeCollectionHeader(collection, count));
+      const indexKeys = collection.indexKeys ?? [];
+      const meta = { db, coll, options: collection.options, indexes: collection.indexes, keyedIndexes: indexKeys.map((i) => i.name) };
+      await write(encodeCollectionHeader(meta, count));
       const record = new DocumentsRecordBuilder();
       let seen = 0;
       let sinceClockCheck = 0;
@@ -96,6 +100,29 @@ export async function writeSnapshotFile(
         throw new Error(`snapshot of ${db}.${coll}: docs() yielded ${seen} documents but count is ${count}`);
       }
       documents += seen;
+      for (const index of indexKeys) {
+        await write(encodeIndexHeader(index.name, index.info, index.count));
+        const keys = new KeysRecordBuilder();
+        let written = 0;
+        for (const key of index.keys()) {
+          keys.add(key);
+          written++;
+          if (keys.bytes >= options.recordBytes) {
+            await write(keys.frame());
+            sinceClockCheck = 0;
+          } else if (++sinceClockCheck >= DOCUMENTS_PER_CLOCK_CHECK) {
+            sinceClockCheck = 0;
+            if (performance.now() - sliceStarted >= options.timeSliceMs) {
+              await nextTurn();
+              sliceStarted = performance.now();
+            }
+          }
+        }
+        if (!keys.isEmpty) await write(keys.frame());
+        if (written !== index.count) {
+          throw new Error(`snapshot of ${db}.${coll}: index ${index.name} yielded ${written} keys but count is ${index.count}`);
+        }
+      }
     }
     await write(encodeSnapshotTrailer(snapshot.collections.length, documents));
     await handle.sync();

@@ -237,7 +237,7 @@ describe('file persistence', () => {
       expect(claims?.indexes).toStrictEqual(snapshot.collections[0]?.indexes);
       expectSameBson(claims?.docs[0], doc);
       expect(docOf(claims?.docs[1] ?? bsonOf({}))).toStrictEqual({ _id: 'second' });
-      expect(loaded.collections[1]).toStrictEqual({ db: 'other', coll: 'empty', options: {}, indexes: [], docs: [] });
+      expect(loaded.collections[1]).toStrictEqual({ db: 'other', coll: 'empty', options: {}, indexes: [], keyedIndexes: [], docs: [] });
     });
 
     it('when a deprecated BSON symbol is stored, then its bytes come back unchanged and decode as a string, as the wire layer decodes it', async () => {

@@ -205,26 +205,35 @@ export function encodeIndexHeader(name: string, info: Document, count: number): 
   return frameRecord([kindByte(KIND_INDEX), serialize({ name, info, count })]);
 }
 
-/** Collects index keys (byte strings) into one keys record. */
+/**
+ * Collects index keys (byte strings) into one keys record, written straight into one growing
+ * buffer: millions of keys must not become millions of small buffers for the collector.
+ */
 export class KeysRecordBuilder {
-  private parts: Uint8Array[] = [kindByte(KIND_KEYS)];
+  private buffer = Buffer.allocUnsafe(64 * 1024);
+  /** Bytes of keys so far (after the kind byte). */
   bytes = 0;
 
   get isEmpty(): boolean {
-    return this.parts.length === 1;
+    return this.bytes === 0;
   }
 
   add(key: string): void {
-    const encoded = Buffer.allocUnsafe(4 + key.length);
-    encoded.writeUInt32LE(key.length, 0);
-    if (encoded.write(key, 4, 'latin1') !== key.length) throw new TypeError('an index key is not a byte string');
-    this.parts.push(encoded);
-    this.bytes += encoded.length;
+    const needed = 1 + this.bytes + 4 + key.length;
+    if (needed > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, 1 + this.bytes);
+      this.buffer = grown;
+    }
+    const at = 1 + this.bytes;
+    this.buffer.writeUInt32LE(key.length, at);
+    if (this.buffer.write(key, at + 4, 'latin1') !== key.length) throw new TypeError('an index key is not a byte string');
+    this.bytes += 4 + key.length;
   }
 
   frame(): Buffer {
-    const framed = frameRecord(this.parts);
-    this.parts = [kindByte(KIND_KEYS)];
+    this.buffer[0] = KIND_KEYS;
+    const framed = frameRecord([this.buffer.subarray(0, 1 + this.bytes)]);
     this.bytes = 0;
     return framed;
   }

@@ -6,7 +6,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { MongoClient } from 'mongodb';
+import { MongoClient, type Db } from 'mongodb';
 import { startEmbeddedServer } from '../../../server/db/embedded';
 import {
   createFilePersistence,
@@ -57,12 +57,22 @@ function startWriter(dataDir: string, run: string, args: string[] = []): Writer 
   return { child, acked, stderr: () => stderr, ready, firstAck, exited };
 }
 
-async function readSeqsByRun(dataDir: string): Promise<Map<string, Set<number>>> {
+/** Restarts the store on `dataDir` (as after the crash) and reads what it holds through the driver. */
+async function afterRestart<T>(dataDir: string, read: (db: Db) => Promise<T>): Promise<T> {
   const persistence = createFilePersistence({ dataDir, logger: makeRecordingLogger() });
   const server = await startEmbeddedServer({ persistence });
   const client = new MongoClient(server.uri);
   try {
-    const docs = await client.db('durability').collection('writes').find({}, { projection: { run: 1, seq: 1 } }).toArray();
+    return await read(client.db('durability'));
+  } finally {
+    await client.close();
+    await server.close();
+  }
+}
+
+function readSeqsByRun(dataDir: string): Promise<Map<string, Set<number>>> {
+  return afterRestart(dataDir, async (db) => {
+    const docs = await db.collection('writes').find({}, { projection: { run: 1, seq: 1 } }).toArray();
     const byRun = new Map<string, Set<number>>();
     for (const doc of docs) {
       const run = String(doc.run);
@@ -70,33 +80,31 @@ async function readSeqsByRun(dataDir: string): Promise<Map<string, Set<number>>>
       byRun.get(run)?.add(Number(doc.seq));
     }
     return byRun;
-  } finally {
-    await client.close();
-    await server.close();
-  }
+  });
 }
 
 /** seq → how many of the transaction's three documents (two in writes, one in txnlog) are stored. */
-async function readTransactionParts(dataDir: string, run: string): Promise<Map<number, number>> {
-  const persistence = createFilePersistence({ dataDir, logger: makeRecordingLogger() });
-  const server = await startEmbeddedServer({ persistence });
-  const client = new MongoClient(server.uri);
-  try {
-    const db = client.db('durability');
-    const docs = [
-      ...(await db.collection('writes').find({ run }).toArray()),
-      ...(await db.collection('txnlog').find({ run }).toArray()),
-    ];
+function readTransactionParts(dataDir: string, run: string): Promise<Map<number, number>> {
+  return afterRestart(dataDir, async (db) => {
+    const docs = [...(await db.collection('writes').find({ run }).toArray()), ...(await db.collection('txnlog').find({ run }).toArray())];
     const parts = new Map<number, number>();
     for (const doc of docs) parts.set(Number(doc.seq), (parts.get(Number(doc.seq)) ?? 0) + 1);
     return parts;
-  } finally {
-    await client.close();
-    await server.close();
-  }
+  });
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Starts a writer, lets it acknowledge for a random 100–600 ms, then kills it with SIGKILL. */
+async function killAtRandom(writers: Writer[], dataDir: string, run: string, args: readonly string[]): Promise<{ writer: Writer; signal: NodeJS.Signals | null }> {
+  const writer = startWriter(dataDir, run, [...args]);
+  writers.push(writer);
+  await writer.firstAck;
+  await sleep(100 + Math.floor(Math.random() * 500));
+  writer.child.kill('SIGKILL');
+  const exit = await writer.exited;
+  return { writer, signal: exit.signal };
+}
 
 describe('durability of the embedded server with file persistence', () => {
   let dataDir: string;
@@ -126,13 +134,8 @@ describe('durability of the embedded server with file persistence', () => {
       ['r2', ['4', '65536']],
       ['r3', ['8', '32768']],
     ] as const) {
-      const writer = startWriter(dataDir, round, [...args]);
-      writers.push(writer);
-      await writer.firstAck;
-      await sleep(100 + Math.floor(Math.random() * 500));
-      writer.child.kill('SIGKILL');
-      const exit = await writer.exited;
-      expect({ round, signal: exit.signal }).toEqual({ round, signal: 'SIGKILL' });
+      const { writer, signal } = await killAtRandom(writers, dataDir, round, args);
+      expect({ round, signal }).toEqual({ round, signal: 'SIGKILL' });
       acknowledged.set(round, [...writer.acked]);
 
       const stored = await readSeqsByRun(dataDir);
@@ -149,12 +152,8 @@ describe('durability of the embedded server with file persistence', () => {
       ['t1', ['4', '-', 'txn']],
       ['t2', ['8', '65536', 'txn']],
     ] as const) {
-      const writer = startWriter(dataDir, round, [...args]);
-      writers.push(writer);
-      await writer.firstAck;
-      await sleep(100 + Math.floor(Math.random() * 500));
-      writer.child.kill('SIGKILL');
-      await writer.exited;
+      const { writer, signal } = await killAtRandom(writers, dataDir, round, args);
+      expect({ round, signal }).toEqual({ round, signal: 'SIGKILL' });
 
       const parts = await readTransactionParts(dataDir, round);
       const acked = [...writer.acked];

@@ -28,6 +28,14 @@ export const DEFAULT_SNAPSHOT_TIME_SLICE_MS = 10;
 /** The clock is read every this many documents, not for every one. */
 const DOCUMENTS_PER_CLOCK_CHECK = 32;
 
+/** What writeItems needs of a record builder (documents or index keys). */
+interface RecordBuilder<T> {
+  readonly bytes: number;
+  readonly isEmpty: boolean;
+  add(item: T, index: number): void;
+  frame(): Buffer;
+}
+
 export interface SnapshotWriteOptions {
   timeSliceMs: number;
   recordBytes: number;
@@ -67,22 +75,15 @@ export async function writeSnapshotFile(
       sliceStarted = performance.now();
     };
 
-    await write(encodeSnapshotHeader(generation, snapshot.collections.length));
-    let documents = 0;
-    for (const collection of snapshot.collections) {
-      const { db, coll, count } = collection;
-      if (!Number.isSafeInteger(count) || count < 0) throw new TypeError(`snapshot of ${db}.${coll}: bad count ${String(count)}`);
-      const indexKeys = collection.indexKeys ?? [];
-      const meta = { db, coll, options: collection.options, indexes: collection.indexes, keyedIndexes: indexKeys.map((i) => i.name) };
-      await write(encodeCollectionHeader(meta, count));
-      const record = new DocumentsRecordBuilder();
+    let sinceClockCheck = 0;
+    /**
+     * Adds items to a record builder, writing each full record, and yields to the event loop
+     * once a time slice is used up. Returns how many items there were.
+     */
+    const writeItems = async <T>(items: Iterable<T>, record: RecordBuilder<T>): Promise<number> => {
       let seen = 0;
-      let sinceClockCheck = 0;
-      for (const doc of collection.docs()) {
-        if (!isFramedBsonDocument(doc)) {
-          throw new TypeError(`snapshot of ${db}.${coll}: document ${seen} is not the BSON bytes of one document`);
-        }
-        record.add(doc);
+      for (const item of items) {
+        record.add(item, seen);
         seen++;
         if (record.bytes >= options.recordBytes) {
           await write(record.frame());
@@ -96,29 +97,38 @@ export async function writeSnapshotFile(
         }
       }
       if (!record.isEmpty) await write(record.frame());
+      return seen;
+    };
+
+    await write(encodeSnapshotHeader(generation, snapshot.collections.length));
+    let documents = 0;
+    for (const collection of snapshot.collections) {
+      const { db, coll, count } = collection;
+      if (!Number.isSafeInteger(count) || count < 0) throw new TypeError(`snapshot of ${db}.${coll}: bad count ${String(count)}`);
+      const indexKeys = collection.indexKeys ?? [];
+      const meta = { db, coll, options: collection.options, indexes: collection.indexes, keyedIndexes: indexKeys.map((i) => i.name) };
+      await write(encodeCollectionHeader(meta, count));
+      const docsRecord = new DocumentsRecordBuilder();
+      const seen = await writeItems(collection.docs(), {
+        get bytes() {
+          return docsRecord.bytes;
+        },
+        get isEmpty() {
+          return docsRecord.isEmpty;
+        },
+        add: (doc: Uint8Array, i: number) => {
+          if (!isFramedBsonDocument(doc)) throw new TypeError(`snapshot of ${db}.${coll}: document ${i} is not the BSON bytes of one document`);
+          docsRecord.add(doc);
+        },
+        frame: () => docsRecord.frame(),
+      });
       if (seen !== count) {
         throw new Error(`snapshot of ${db}.${coll}: docs() yielded ${seen} documents but count is ${count}`);
       }
       documents += seen;
       for (const index of indexKeys) {
         await write(encodeIndexHeader(index.name, index.info, index.count));
-        const keys = new KeysRecordBuilder();
-        let written = 0;
-        for (const key of index.keys()) {
-          keys.add(key);
-          written++;
-          if (keys.bytes >= options.recordBytes) {
-            await write(keys.frame());
-            sinceClockCheck = 0;
-          } else if (++sinceClockCheck >= DOCUMENTS_PER_CLOCK_CHECK) {
-            sinceClockCheck = 0;
-            if (performance.now() - sliceStarted >= options.timeSliceMs) {
-              await nextTurn();
-              sliceStarted = performance.now();
-            }
-          }
-        }
-        if (!keys.isEmpty) await write(keys.frame());
+        const written = await writeItems(index.keys(), new KeysRecordBuilder());
         if (written !== index.count) {
           throw new Error(`snapshot of ${db}.${coll}: index ${index.name} yielded ${written} keys but count is ${index.count}`);
         }

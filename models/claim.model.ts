@@ -1,4 +1,5 @@
 import { model, Schema, Types, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 import { DATE_PRECISIONS, sourceSchema } from './source.schema';
 import { VERDICT_KEYS } from './verdict-scale';
 
@@ -113,6 +114,9 @@ claimSchema.index({ status: 1, speaker: 1, 'tracking.lastUpdateAt': -1 });
 claimSchema.index({ status: 1, 'verdict.rating': 1, 'tracking.lastUpdateAt': -1 });
 claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+claimSchema.plugin(publicContent);
 
 export type Claim = InferSchemaType<typeof claimSchema>;
 export type ClaimDocument = HydratedDocument<Claim>;

@@ -1,4 +1,5 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 import { DATE_PRECISIONS, sourceSchema } from './source.schema';
 
 /**
@@ -36,6 +37,9 @@ measurementSchema.pre('validate', function checkValue() {
 });
 
 measurementSchema.index({ claim: 1, asOf: 1 });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+measurementSchema.plugin(publicContent);
 
 export type Measurement = InferSchemaType<typeof measurementSchema>;
 export type MeasurementDocument = HydratedDocument<Measurement>;

@@ -1,4 +1,5 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 
 /** Who is speaking: ClaimReview names a Person or an Organization, and nobody when unattributed. */
 export const SPEAKER_KINDS = ['person', 'organisation', 'unattributed'] as const;
@@ -20,6 +21,9 @@ const speakerSchema = new Schema(
 );
 speakerSchema.index({ slug: 1 }, { unique: true });
 speakerSchema.index({ name: 1 });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+speakerSchema.plugin(publicContent);
 
 export type Speaker = InferSchemaType<typeof speakerSchema>;
 export type SpeakerDocument = HydratedDocument<Speaker>;

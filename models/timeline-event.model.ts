@@ -1,4 +1,5 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 import { DATE_PRECISIONS, sourceSchema } from './source.schema';
 
 export const TIMELINE_EVENT_KINDS = ['statement', 'event'] as const;
@@ -24,6 +25,9 @@ const timelineEventSchema = new Schema(
 );
 
 timelineEventSchema.index({ claim: 1, at: 1 });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+timelineEventSchema.plugin(publicContent);
 
 export type TimelineEvent = InferSchemaType<typeof timelineEventSchema>;
 export type TimelineEventDocument = HydratedDocument<TimelineEvent>;

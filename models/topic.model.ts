@@ -1,4 +1,5 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 
 const topicSchema = new Schema(
   {
@@ -9,6 +10,9 @@ const topicSchema = new Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 topicSchema.index({ slug: 1 }, { unique: true });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+topicSchema.plugin(publicContent);
 
 export type Topic = InferSchemaType<typeof topicSchema>;
 export type TopicDocument = HydratedDocument<Topic>;

@@ -1,4 +1,5 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 
 export const UPDATE_KINDS = ['claim-published', 'measurement-added', 'statement-added', 'event-added', 'verdict-changed', 'correction'] as const;
 export type UpdateKind = (typeof UPDATE_KINDS)[number];
@@ -24,6 +25,9 @@ updateSchema.index({ at: -1, _id: -1 });
 updateSchema.index({ claim: 1, at: -1 });
 /** One update per subject and kind: what makes re-running the seed idempotent. */
 updateSchema.index({ claim: 1, kind: 1, subject: 1 }, { unique: true, partialFilterExpression: { subject: { $exists: true } } });
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+updateSchema.plugin(publicContent);
 
 export type Update = InferSchemaType<typeof updateSchema>;
 export type UpdateDocument = HydratedDocument<Update>;

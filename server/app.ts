@@ -9,6 +9,8 @@ import { errorHandler } from './middleware/error-handler';
 import { notFound } from './middleware/not-found';
 import type { LoginRateLimitOptions } from './middleware/rate-limit';
 import { requestLogger } from './middleware/request-logger';
+import { renderCache } from './middleware/render-cache';
+import { ContentVersions } from './services/content-version.service';
 import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
@@ -34,6 +36,10 @@ export interface AppDeps {
   makeSessionStore?: () => Store;
   /** Login attempts allowed before a 429; tests lower them. */
   loginRateLimit?: LoginRateLimitOptions;
+  /** The shared content version the render cache follows; index.ts owns its lifecycle. */
+  contentVersions?: ContentVersions;
+  /** The render cache's byte budget (default 64 MiB). */
+  renderCacheBytes?: number;
 }
 
 /**
@@ -52,6 +58,8 @@ export function createApp({
   clock = () => new Date(),
   makeSessionStore = createMongoSessionStore,
   loginRateLimit,
+  contentVersions = new ContentVersions({ clock, timeZone: config.timeZone, onError: (err, what) => logger.warn({ err }, `could not ${what}`) }),
+  renderCacheBytes,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -101,6 +109,9 @@ export function createApp({
   );
 
   app.use(healthRouter(database));
+  const cache = renderCache({ state: () => contentVersions.current(), maxBytes: renderCacheBytes, skipPrefixes: SESSION_PATHS });
+  app.locals.renderCache = cache;
+  app.use(cache);
   app.use(
     SESSION_PATHS,
     (_req, res, next) => {

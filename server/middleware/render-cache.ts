@@ -1,0 +1,133 @@
+/**
+ * The public site's render cache and conditional GET, in front of every public route.
+ *
+ * - **304 before rendering.** A response's ETag is derived from the content state (the
+ *   content version and the clock epoch, see content-version.service.ts) and its URL, so a
+ *   matching If-None-Match (or an If-Modified-Since not older than the last change) is
+ *   answered 304 at once: no query, no rendering.
+ * - **Rendered once.** A 200 sent with `res.send` (pages, feeds, JSON) is kept in memory,
+ *   under a byte budget (LRU), and served again until the content state changes.
+ * - **Never from a half-known state.** While the state is unknown (a local write is being
+ *   published, or the version has not been read yet), requests go to the routes and nothing
+ *   is stored.
+ * Signed-in paths never come here (see SESSION_PATHS in app.ts).
+ */
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { LRUCache } from 'lru-cache';
+import type { ContentState } from '../services/content-version.service';
+
+export const DEFAULT_RENDER_CACHE_BYTES = 64 * 1024 * 1024;
+/** Larger responses are served but not kept: one export must not evict a thousand pages. */
+const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+/** Browsers revalidate every time (a cheap 304); a CDN may hold a page a minute, and serve it stale while it refreshes. */
+export const PUBLIC_CACHE_CONTROL = 'public, max-age=0, s-maxage=60, stale-while-revalidate=300';
+
+/** Headers that belong to one response, not to the content. */
+const PER_RESPONSE_HEADERS = new Set(['date', 'connection', 'keep-alive', 'set-cookie', 'x-request-id', 'content-length', 'etag']);
+
+interface Entry {
+  stateKey: string;
+  headers: Record<string, string | string[]>;
+  body: Buffer;
+}
+
+export interface RenderCacheOptions {
+  state: () => ContentState | null;
+  maxBytes?: number;
+  /** Paths that are never cached (signed-in areas). */
+  skipPrefixes: string[];
+}
+
+export interface RenderCacheStats {
+  hits: number;
+  misses: number;
+  notModified: number;
+  stored: number;
+  renders: number;
+}
+
+export type RenderCacheHandler = RequestHandler & { stats: RenderCacheStats; clear(): void };
+
+function etagFor(stateKey: string, url: string): string {
+  return `"${createHash('sha1').update(stateKey).update('\n').update(url).digest('base64url')}"`;
+}
+
+function matchesIfNoneMatch(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const t = tag.trim();
+    return t === '*' || t === etag || t === `W/${etag}`;
+  });
+}
+
+function notModifiedSince(req: Request, lastModified: Date): boolean {
+  if (req.headers['if-none-match']) return false; // If-None-Match wins, as RFC 9110 says
+  const since = req.headers['if-modified-since'];
+  if (!since) return false;
+  const time = Date.parse(since);
+  return Number.isFinite(time) && Math.floor(lastModified.getTime() / 1000) * 1000 <= time;
+}
+
+export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skipPrefixes }: RenderCacheOptions): RenderCacheHandler {
+  const entries = new LRUCache<string, Entry>({ maxSize: maxBytes, sizeCalculation: (e) => e.body.length + 512 });
+  const stats: RenderCacheStats = { hits: 0, misses: 0, notModified: 0, stored: 0, renders: 0 };
+
+  const handler = (req: Request, res: Response, next: NextFunction): void => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || skipPrefixes.some((p) => req.path === p || req.path.startsWith(`${p}/`))) {
+      next();
+      return;
+    }
+    const current = state();
+    if (current === null) {
+      stats.renders++;
+      next();
+      return;
+    }
+    const url = req.originalUrl;
+    const etag = etagFor(current.key, url);
+    if (matchesIfNoneMatch(req.headers['if-none-match'], etag) || notModifiedSince(req, current.lastModified)) {
+      const hit = entries.get(url);
+      stats.notModified++;
+      res.status(304).set({
+        ETag: etag,
+        'Cache-Control': (hit?.headers['cache-control'] as string | undefined) ?? PUBLIC_CACHE_CONTROL,
+        'Last-Modified': current.lastModified.toUTCString(),
+      });
+      res.end();
+      return;
+    }
+    const hit = entries.get(url);
+    if (hit && hit.stateKey === current.key) {
+      stats.hits++;
+      res.status(200).set(hit.headers).set('ETag', etag);
+      res.end(req.method === 'HEAD' ? undefined : hit.body);
+      return;
+    }
+    stats.misses++;
+    stats.renders++;
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (res.statusCode === 200 && (typeof body === 'string' || Buffer.isBuffer(body))) {
+        if (!res.get('Cache-Control')) res.set('Cache-Control', PUBLIC_CACHE_CONTROL);
+        if (!res.get('Last-Modified')) res.set('Last-Modified', current.lastModified.toUTCString());
+        res.set('ETag', etag);
+        const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+        // Kept only if nothing changed while it was being built.
+        if (bytes.length <= MAX_ENTRY_BYTES && state()?.key === current.key && !res.get('Set-Cookie')) {
+          const headers: Record<string, string | string[]> = {};
+          for (const [name, value] of Object.entries(res.getHeaders())) {
+            if (value !== undefined && !PER_RESPONSE_HEADERS.has(name)) headers[name] = typeof value === 'number' ? String(value) : value;
+          }
+          if (!headers['content-type'] && typeof body === 'string') headers['content-type'] = 'text/html; charset=utf-8';
+          entries.set(url, { stateKey: current.key, headers, body: bytes });
+          stats.stored++;
+        }
+        return send(body);
+      }
+      return send(body);
+    };
+    next();
+  };
+  return Object.assign(handler, { stats, clear: () => entries.clear() });
+}

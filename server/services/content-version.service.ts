@@ -1,0 +1,149 @@
+/**
+ * What version of the public content this process is showing, and until when it stays true.
+ *
+ * - **Writes.** Every write to public content (see models/content-change.plugin.ts) bumps a
+ *   version document shared by all app processes on the database. Until the bump is stored,
+ *   this process reports no version at all, so nothing is cached from a half-known state.
+ * - **Other processes** poll the version document (every 250 ms by default): a write through
+ *   process A is served by process B within about a quarter of a second.
+ * - **The clock.** Pages also change with time: "N days ago" at midnight in the newsroom's
+ *   zone, a deadline's state when it passes. The state key includes the last such instant
+ *   (`epoch`), so cached pages expire exactly at their next change, on every process alike.
+ */
+import { DateTime } from 'luxon';
+import { trusted } from 'mongoose';
+import { ClaimModel } from '../../models/claim.model';
+import { contentChanges } from '../../models/content-change.plugin';
+import { ContentVersionModel, SITE_VERSION_ID } from '../../models/content-version.model';
+
+export const DEFAULT_POLL_MS = 250;
+/** Even with no write, deadlines are looked up again this often (one indexed query). */
+const DEADLINE_RECHECK_MS = 60_000;
+
+export interface ContentState {
+  /** Identifies what the public sees now: the content version and the clock epoch. */
+  key: string;
+  /** When it last changed: the last write, or the last clock boundary if later. */
+  lastModified: Date;
+}
+
+export interface ContentVersionsOptions {
+  clock: () => Date;
+  timeZone: string;
+  pollMs?: number;
+  /** Where failures to read or bump the version are reported. */
+  onError?: (err: unknown, what: string) => void;
+}
+
+export class ContentVersions {
+  private version: number | null = null;
+  private changedAt = new Date(0);
+  /** Local writes whose bump is not stored yet: while any, nothing may be cached. */
+  private pendingBumps = 0;
+  /** Deadlines around now, from the last lookup. */
+  private lastDeadline: number | null = null;
+  private nextDeadline: number | null = null;
+  private deadlinesCheckedAt = -Infinity;
+  private timer: NodeJS.Timeout | null = null;
+  private refreshing: Promise<void> | null = null;
+  private readonly onChange = (): void => this.bump();
+
+  constructor(private readonly options: ContentVersionsOptions) {}
+
+  /** Listens to local writes and polls the shared version. Idempotent; the timer never keeps the process alive. */
+  start(): void {
+    if (this.timer) return;
+    contentChanges.on('change', this.onChange);
+    this.timer = setInterval(() => void this.refresh(), this.options.pollMs ?? DEFAULT_POLL_MS).unref();
+    void this.refresh();
+  }
+
+  stop(): void {
+    contentChanges.off('change', this.onChange);
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * The content state now, or null when it is not known (not read yet, or a local write is
+   * being published): then responses must be neither cached nor answered with a 304.
+   */
+  current(): ContentState | null {
+    this.start();
+    if (this.version === null || this.pendingBumps > 0) return null;
+    const now = this.options.clock().getTime();
+    const epoch = this.epochAt(now);
+    if (this.nextDeadline !== null && now >= this.nextDeadline) void this.refresh(true);
+    return {
+      key: `${this.version}.${epoch}`,
+      lastModified: new Date(Math.max(this.changedAt.getTime(), epoch)),
+    };
+  }
+
+  /** The last instant at or before `now` when pages changed by themselves. */
+  private epochAt(now: number): number {
+    const midnight = DateTime.fromMillis(now, { zone: this.options.timeZone }).startOf('day').toMillis();
+    const deadlines = [this.lastDeadline, this.nextDeadline].filter((d): d is number => d !== null && d <= now);
+    return Math.max(midnight, ...deadlines);
+  }
+
+  private bump(): void {
+    this.pendingBumps++;
+    ContentVersionModel.findOneAndUpdate(
+      { _id: SITE_VERSION_ID },
+      { $inc: { version: 1 }, $set: { changedAt: this.options.clock() } },
+      { upsert: true, new: true, lean: true },
+    )
+      .then((doc) => {
+        if (doc) this.accept(doc.version, doc.changedAt);
+        this.deadlinesCheckedAt = -Infinity; // a write may have moved a deadline
+        return this.refresh(true);
+      })
+      .catch((err: unknown) => this.options.onError?.(err, 'bump the content version'))
+      .finally(() => {
+        this.pendingBumps--;
+      });
+  }
+
+  private accept(version: number, changedAt: Date): void {
+    if (this.version === null || version > this.version) {
+      this.version = version;
+      this.changedAt = changedAt;
+    }
+  }
+
+  /** Reads the shared version (and, now and then, the deadlines around now). */
+  refresh(forceDeadlines = false): Promise<void> {
+    this.refreshing ??= this.readShared(forceDeadlines).finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async readShared(forceDeadlines: boolean): Promise<void> {
+    try {
+      const doc = await ContentVersionModel.findById(SITE_VERSION_ID).lean();
+      const before = this.version;
+      this.accept(doc?.version ?? 0, doc?.changedAt ?? new Date(0));
+      const now = this.options.clock().getTime();
+      if (forceDeadlines || before !== this.version || now - this.deadlinesCheckedAt > DEADLINE_RECHECK_MS) {
+        await this.readDeadlines(now);
+      }
+    } catch (err) {
+      this.options.onError?.(err, 'read the content version');
+    }
+  }
+
+  /** The published deadlines just before and just after now: two indexed lookups. */
+  private async readDeadlines(now: number): Promise<void> {
+    const base = { status: 'published', 'announced.kind': 'deadline' };
+    const at = new Date(now);
+    const [before, after] = await Promise.all([
+      ClaimModel.findOne({ ...base, 'announced.dueAt': trusted({ $lte: at }) }, { 'announced.dueAt': 1 }).sort({ 'announced.dueAt': -1 }).lean(),
+      ClaimModel.findOne({ ...base, 'announced.dueAt': trusted({ $gt: at }) }, { 'announced.dueAt': 1 }).sort({ 'announced.dueAt': 1 }).lean(),
+    ]);
+    this.lastDeadline = before?.announced.dueAt?.getTime() ?? null;
+    this.nextDeadline = after?.announced.dueAt?.getTime() ?? null;
+    this.deadlinesCheckedAt = now;
+  }
+}

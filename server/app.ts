@@ -111,6 +111,7 @@ export function createApp({
   app.use(healthRouter(database));
   const cache = renderCache({ state: () => contentVersions.current(), maxBytes: renderCacheBytes, skipPrefixes: SESSION_PATHS });
   app.locals.renderCache = cache;
+  app.locals.contentVersions = contentVersions;
   app.use(cache);
   app.use(
     SESSION_PATHS,

@@ -47,7 +47,7 @@ export interface RenderCacheStats {
   renders: number;
 }
 
-export type RenderCacheHandler = RequestHandler & { stats: RenderCacheStats; clear(): void };
+export type RenderCacheHandler = RequestHandler & { stats: RenderCacheStats; readonly size: { entries: number; bytes: number }; clear(): void };
 
 function etagFor(stateKey: string, url: string): string {
   return `"${createHash('sha1').update(stateKey).update('\n').update(url).digest('base64url')}"`;
@@ -129,5 +129,11 @@ export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skip
     };
     next();
   };
-  return Object.assign(handler, { stats, clear: () => entries.clear() });
+  return Object.assign(handler, {
+    stats,
+    get size() {
+      return { entries: entries.size, bytes: entries.calculatedSize };
+    },
+    clear: () => entries.clear(),
+  });
 }

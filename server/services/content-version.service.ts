@@ -112,6 +112,14 @@ export class ContentVersions {
     }
   }
 
+  /** Resolves once no local write is waiting for its bump and no read is in flight (for tests and tools). */
+  async settled(): Promise<void> {
+    this.start();
+    while (this.pendingBumps > 0 || this.refreshing) {
+      await (this.refreshing ?? new Promise((resolve) => setTimeout(resolve, 5)));
+    }
+  }
+
   /** Reads the shared version (and, now and then, the deadlines around now). */
   refresh(forceDeadlines = false): Promise<void> {
     this.refreshing ??= this.readShared(forceDeadlines).finally(() => {

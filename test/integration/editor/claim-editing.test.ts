@@ -8,6 +8,8 @@ import { TopicModel } from '../../../models/topic.model';
 import { UpdateModel } from '../../../models/update.model';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
 import { createTestAccount, csrfToken, logIn, type Agent } from '../../helpers/accounts';
+import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
+import type { ContentVersions } from '../../../server/services/content-version.service';
 
 let seeded: SeededApp;
 let editor: Agent;
@@ -441,5 +443,70 @@ describe('preview, deletion and the dashboard', () => {
     expect(section('overdue')).toContain(overdue);
     expect(pageText(section('overdue'))).toContain('échéance : 31 décembre 2022');
     expect(section('recent')).toContain(overdue);
+  });
+});
+
+describe('the public render cache follows every write', () => {
+  const cacheStats = () => (seeded.app.locals.renderCache as RenderCacheHandler).stats;
+  /** The public page right after the write, then again once the write's version is stored: from the render cache, unchanged. */
+  async function publicPage(slug: string): Promise<string> {
+    const first = await request(seeded.app).get(`/claims/${slug}`).expect(200);
+    await (seeded.app.locals.contentVersions as ContentVersions).settled();
+    const rendered = await request(seeded.app).get(`/claims/${slug}`).expect(200);
+    expect(rendered.text).toBe(first.text);
+    const hits = cacheStats().hits;
+    const second = await request(seeded.app).get(`/claims/${slug}`).expect(200);
+    expect(cacheStats().hits).toBe(hits + 1);
+    expect(second.text).toBe(first.text);
+    return pageText(first.text);
+  }
+
+  it('when an editor edits, measures, rates, corrects, renames the speaker and unpublishes, then each change shows at once on the cached page', async () => {
+    const id = await createClaim({ title: `Cache ${Date.now()}` });
+    await publish(id);
+    const slug = (await ClaimModel.findById(id).lean())!.slug;
+    expect(await publicPage(slug)).toContain('Cache ');
+
+    const fields = formFields((await editor.get(`/editor/claims/${id}/edit`).expect(200)).text);
+    await editor.post(`/editor/claims/${id}/edit`).type('form').send({ ...fields, _csrf: token, title: 'Un titre tout neuf' }).expect(303);
+    expect(await publicPage(slug)).toContain('Un titre tout neuf');
+
+    await addMeasurement(id, { value: '4 321' });
+    expect(await publicPage(slug)).toContain('4 321');
+
+    await editor.post(`/editor/claims/${id}/verdict`).type('form').send({ _csrf: token, rating: 'false', explanation: 'Les données le contredisent nettement.', version: String((await ClaimModel.findById(id).lean())!.__v) }).expect(303);
+    expect(await publicPage(slug)).toContain('Les données le contredisent nettement.');
+
+    const again = formFields((await editor.get(`/editor/claims/${id}/edit`).expect(200)).text);
+    await editor
+      .post(`/editor/claims/${id}/edit`)
+      .type('form')
+      .send({ ...again, _csrf: token, value: '181 000', correction: 'on', correctionNote: 'Le chiffre annoncé était 181 000.' })
+      .expect(303);
+    expect(await publicPage(slug)).toContain('Le chiffre annoncé était 181 000.');
+
+    const speakerForm = formFields((await editor.get(`/editor/speakers/${speakerId}/edit`).expect(200)).text);
+    const renamed = `Orateur renommé ${Date.now()}`;
+    await editor.post(`/editor/speakers/${speakerId}/edit`).type('form').send({ ...speakerForm, _csrf: token, name: renamed }).expect(303);
+    expect(await publicPage(slug)).toContain(renamed);
+
+    await editor.post(`/editor/claims/${id}/unpublish`).type('form').send({ _csrf: token }).expect(303);
+    await request(seeded.app).get(`/claims/${slug}`).expect(404);
+  });
+
+  it('when a reader sends back the ETag of a cached page, then the answer is a 304 that renders nothing', async () => {
+    const slug = (await ClaimModel.findOne({ status: 'published' }).lean())!.slug;
+    const first = await request(seeded.app).get(`/claims/${slug}`).expect(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const renders = cacheStats().renders;
+    const hits = cacheStats().hits;
+    const res = await request(seeded.app).get(`/claims/${slug}`).set('If-None-Match', etag).expect(304);
+    expect(res.text).toBe('');
+    expect(res.headers.etag).toBe(etag);
+    expect(cacheStats().renders).toBe(renders);
+    expect(cacheStats().hits).toBe(hits);
+    const feed = await request(seeded.app).get('/feed.xml').expect(200);
+    await request(seeded.app).get('/feed.xml').set('If-None-Match', feed.headers.etag as string).expect(304);
   });
 });

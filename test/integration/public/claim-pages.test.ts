@@ -1,3 +1,4 @@
+import type { ContentVersions } from '../../../server/services/content-version.service';
 import mongoose from 'mongoose';
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
@@ -100,11 +101,14 @@ describe('the claim page', () => {
 
   it('when a claim page is rendered, then it costs the same few queries whatever the database holds', async () => {
     const countQueries = async (): Promise<number> => {
+      // The content version's own bookkeeping (after the insert below) is not the page's work.
+      await (seeded.app.locals.contentVersions as ContentVersions).settled();
       let queries = 0;
-      mongoose.set('debug', () => {
-        queries += 1;
+      mongoose.set('debug', (collection: string) => {
+        if (collection !== 'contentversions') queries += 1;
       });
       try {
+        // A first visit renders the page (a repeat would come from the render cache).
         await request(seeded.app).get('/claims/darmanin-182000-faux-pass-sanitaires').expect(200);
       } finally {
         mongoose.set('debug', false);

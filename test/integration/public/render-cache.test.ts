@@ -1,0 +1,86 @@
+/**
+ * The render cache and the clock: a cached page that depends on "now" changes exactly when
+ * its content does (a deadline passing, midnight), with no write involved; and the cache
+ * keeps within its byte budget.
+ */
+import request from 'supertest';
+import { ClaimModel } from '../../../models/claim.model';
+import { SpeakerModel } from '../../../models/speaker.model';
+import { createApp } from '../../../server/app';
+import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
+import type { ContentVersions } from '../../../server/services/content-version.service';
+import { silentLogger, testConfig } from '../../helpers/app';
+import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
+
+const DEADLINE_CLAIM = '/claims/fichier-tes-operationnel-en-2017';
+
+let now = new Date('2017-12-31T10:00:00Z');
+let seeded: SeededApp;
+
+beforeAll(async () => {
+  seeded = await startSeededApp({ clock: () => now });
+});
+afterAll(async () => {
+  await seeded.close();
+});
+
+const stats = (app = seeded.app) => (app.locals.renderCache as RenderCacheHandler).stats;
+
+async function cachedText(path: string, app = seeded.app): Promise<string> {
+  await (app.locals.contentVersions as ContentVersions).settled();
+  const res = await request(app).get(path).expect(200);
+  return pageText(res.text);
+}
+
+test('when the injected clock passes a cached deadline, then the page flips to overdue without any write', async () => {
+  // Due at 15:00 in Paris, far from midnight, so only the deadline can change the page.
+  const speaker = await SpeakerModel.findOne().lean();
+  await ClaimModel.create({
+    slug: 'echeance-de-test-a-15h',
+    title: 'Une échéance de test à 15 h',
+    statement: 'Ce sera fait à 15 heures.',
+    speaker: speaker!._id,
+    saidAt: new Date('2019-05-01T08:00:00Z'),
+    status: 'published',
+    publishedAt: new Date('2019-05-01T09:00:00Z'),
+    announced: { kind: 'deadline', dueAt: new Date('2019-05-02T13:00:00Z'), definition: 'Fait à 15 h' },
+  });
+  now = new Date('2019-05-02T12:00:00Z');
+  const before = await cachedText('/claims/echeance-de-test-a-15h');
+  const hits = stats().hits;
+  expect(await cachedText('/claims/echeance-de-test-a-15h')).toBe(before);
+  expect(stats().hits).toBe(hits + 1);
+  expect(before).not.toContain('Échéance passée');
+
+  now = new Date('2019-05-02T13:30:00Z');
+  const after = await cachedText('/claims/echeance-de-test-a-15h');
+  expect(after).toContain('Échéance passée');
+});
+
+test('when midnight passes in the newsroom’s zone, then cached pages with relative days are rendered again', async () => {
+  now = new Date('2020-03-10T12:00:00Z');
+  await cachedText('/');
+  const renders = stats().renders;
+  await cachedText('/');
+  expect(stats().renders).toBe(renders);
+  now = new Date('2020-03-10T23:30:00Z'); // 00:30 on the 11th in Paris
+  await cachedText('/');
+  expect(stats().renders).toBe(renders + 1);
+});
+
+test('when pages exceed the byte budget, then the oldest are dropped and every page is still served', async () => {
+  const app = createApp({
+    config: testConfig(),
+    logger: silentLogger,
+    database: { pingDatabase: () => Promise.resolve(true) },
+    clock: () => now,
+    renderCacheBytes: 120_000,
+  });
+  const paths = ['/', '/claims', DEADLINE_CLAIM, '/feeds', '/feed.xml', '/api/v1/claims'];
+  for (const path of paths) await cachedText(path, app);
+  const cache = app.locals.renderCache as RenderCacheHandler;
+  expect(cache.stats.stored).toBe(paths.length);
+  expect(cache.size.bytes).toBeLessThanOrEqual(120_000);
+  expect(cache.size.entries).toBeLessThan(paths.length);
+  for (const path of paths) await request(app).get(path).expect(200);
+});

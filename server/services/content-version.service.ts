@@ -48,12 +48,14 @@ export class ContentVersions {
   private refreshing: Promise<void> | null = null;
   private readonly onChange = (): void => this.bump();
 
-  constructor(private readonly options: ContentVersionsOptions) {}
+  /** Local writes are followed from the start: one made before the first public request must still bump the version. */
+  constructor(private readonly options: ContentVersionsOptions) {
+    contentChanges.on('change', this.onChange);
+  }
 
-  /** Listens to local writes and polls the shared version. Idempotent; the timer never keeps the process alive. */
+  /** Polls the shared version. Idempotent; the timer never keeps the process alive. */
   start(): void {
     if (this.timer) return;
-    contentChanges.on('change', this.onChange);
     this.timer = setInterval(() => void this.refresh(), this.options.pollMs ?? DEFAULT_POLL_MS).unref();
     void this.refresh();
   }

@@ -7,6 +7,7 @@ import { loadCurrentUser } from './middleware/auth';
 import { csrfProtection } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
 import { notFound } from './middleware/not-found';
+import { createLoadShedder, type LoadShedder } from './middleware/load-shedding';
 import type { LoginRateLimitOptions } from './middleware/rate-limit';
 import { requestLogger } from './middleware/request-logger';
 import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
@@ -34,6 +35,11 @@ export interface AppDeps {
   makeSessionStore?: () => Store;
   /** Login attempts allowed before a 429; tests lower them. */
   loginRateLimit?: LoginRateLimitOptions;
+  /**
+   * Caps the requests in flight (503 with Retry-After beyond it); default
+   * `createLoadShedder()`, 32 per core. index.ts keeps it to drain on shutdown; tests set a low cap.
+   */
+  loadShedder?: LoadShedder;
 }
 
 /**
@@ -52,6 +58,7 @@ export function createApp({
   clock = () => new Date(),
   makeSessionStore = createMongoSessionStore,
   loginRateLimit,
+  loadShedder = createLoadShedder(),
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -101,6 +108,8 @@ export function createApp({
   );
 
   app.use(healthRouter(database));
+  // After the health checks (never shed) and the static assets (cheap, and needed by the pages already served).
+  app.use(loadShedder.middleware({ locale: config.locale }));
   app.use(
     SESSION_PATHS,
     (_req, res, next) => {

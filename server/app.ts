@@ -7,6 +7,7 @@ import { loadCurrentUser } from './middleware/auth';
 import { csrfProtection } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
 import { notFound } from './middleware/not-found';
+import { createLoadShedder, type LoadShedder } from './middleware/load-shedding';
 import type { LoginRateLimitOptions } from './middleware/rate-limit';
 import { requestLogger } from './middleware/request-logger';
 import { renderCache } from './middleware/render-cache';
@@ -40,6 +41,11 @@ export interface AppDeps {
   contentVersions?: ContentVersions;
   /** The render cache's byte budget (default 64 MiB). */
   renderCacheBytes?: number;
+  /**
+   * Caps the requests in flight (503 with Retry-After beyond it); default
+   * `createLoadShedder()`, 32 per core. index.ts keeps it to drain on shutdown; tests set a low cap.
+   */
+  loadShedder?: LoadShedder;
 }
 
 /**
@@ -60,6 +66,7 @@ export function createApp({
   loginRateLimit,
   contentVersions = new ContentVersions({ clock, timeZone: config.timeZone, onError: (err, what) => logger.warn({ err }, `could not ${what}`) }),
   renderCacheBytes,
+  loadShedder = createLoadShedder(),
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -109,10 +116,13 @@ export function createApp({
   );
 
   app.use(healthRouter(database));
+  // Cached pages and 304s cost nothing: they are served before load shedding, which only
+  // bounds the requests that reach the routes (health checks and assets come earlier still).
   const cache = renderCache({ state: () => contentVersions.current(), maxBytes: renderCacheBytes, skipPrefixes: SESSION_PATHS });
   app.locals.renderCache = cache;
   app.locals.contentVersions = contentVersions;
   app.use(cache);
+  app.use(loadShedder.middleware({ locale: config.locale }));
   app.use(
     SESSION_PATHS,
     (_req, res, next) => {

@@ -57,6 +57,13 @@ const envSchema = z.object({
       .optional()
       .transform((v) => v !== undefined),
   ),
+  ECART_WATCH_TEMPLATES: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z
+      .enum(['1', 'true'], { message: 'must be 1 or true (or unset)' })
+      .optional()
+      .transform((v) => v !== undefined),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (v === '' || v === undefined ? 'info' : v),
     z.enum(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` }),
@@ -78,6 +85,8 @@ export interface Config {
   readonly locale: Locale;
   readonly timeZone: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Development only: re-read and re-compile templates on every render, so edits show on reload. */
+  readonly watchTemplates: boolean;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +126,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         'set ECART_EMBEDDED_IN_PRODUCTION=1 to run production on the embedded database knowingly',
     );
   }
+  if (e.NODE_ENV === 'production' && e.ECART_WATCH_TEMPLATES) {
+    throw new ConfigError(
+      'Invalid configuration: ECART_WATCH_TEMPLATES is for development only (it re-compiles every template on every request); unset it in production',
+    );
+  }
   const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     env: e.NODE_ENV,
@@ -130,5 +144,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     locale: e.SITE_LOCALE,
     timeZone: e.TZ_NEWSROOM,
     logLevel: e.LOG_LEVEL,
+    watchTemplates: e.ECART_WATCH_TEMPLATES,
   });
 }

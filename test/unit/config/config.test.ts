@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       timeZone: 'Europe/Paris',
       logLevel: 'info',
       sessionSecretGenerated: true,
+      watchTemplates: false,
     });
     expect(config.sessionSecret).toHaveLength(64);
     expect(Object.isFrozen(config)).toBe(true);
@@ -58,6 +59,7 @@ describe('loadConfig', () => {
     [{ SITE_LOCALE: 'de' }, 'Invalid configuration: SITE_LOCALE must be one of: fr, en (got "de")'],
     [{ TZ_NEWSROOM: 'Mars/Olympus' }, 'Invalid configuration: TZ_NEWSROOM must be an IANA time zone, e.g. Europe/Paris (got "Mars/Olympus")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent (got "loud")'],
+    [{ ECART_WATCH_TEMPLATES: 'yes' }, 'Invalid configuration: ECART_WATCH_TEMPLATES must be 1 or true (or unset) (got "yes")'],
   ])('when %j, then it fails with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
   });
@@ -80,5 +82,15 @@ describe('loadConfig', () => {
 
   it('when a variable is set to the empty string, then its default applies', () => {
     expect(loadConfig({ PORT: '', SITE_LOCALE: '' })).toMatchObject({ port: 3000, locale: 'fr' });
+  });
+
+  it('when ECART_WATCH_TEMPLATES=1 in development, then the template watch mode is on', () => {
+    expect(loadConfig({ ECART_WATCH_TEMPLATES: '1' }).watchTemplates).toBe(true);
+  });
+
+  it('when ECART_WATCH_TEMPLATES is set in production, then it refuses to boot with one line naming it', () => {
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 'x'.repeat(40), MONGODB_URI: 'mongodb://db', ECART_WATCH_TEMPLATES: 'true' }),
+    ).toThrow(/^Invalid configuration: ECART_WATCH_TEMPLATES is for development only/);
   });
 });

@@ -9,7 +9,8 @@ import { UpdateModel } from '../../models/update.model';
  * What the public side reads without scanning is derived here, on write: each update carries
  * its claim's public state (published?, speaker, topics) for the feed indexes, and speakers,
  * topics and the site keep how many published claims they have. Counts are recounted from an
- * index rather than incremented, so a retried or interrupted write cannot leave them off.
+ * index rather than incremented, so a retried or interrupted write cannot leave them off. A
+ * recount is not an edit of the speaker or topic: it leaves their updatedAt alone.
  */
 
 type ClaimRefs = Pick<Claim, 'speaker' | 'topics'>;
@@ -32,11 +33,11 @@ export async function refreshPublishedCounts(speakers: Types.ObjectId[], topics:
   await Promise.all([
     ...unique(speakers).map(async (speaker) => {
       const count = await ClaimModel.countDocuments({ status: 'published', speaker });
-      await SpeakerModel.updateOne({ _id: speaker }, { $set: { publishedClaims: count } });
+      await SpeakerModel.updateOne({ _id: speaker }, { $set: { publishedClaims: count } }, { timestamps: false });
     }),
     ...unique(topics).map(async (topic) => {
       const count = await ClaimModel.countDocuments({ status: 'published', topics: topic });
-      await TopicModel.updateOne({ _id: topic }, { $set: { publishedClaims: count } });
+      await TopicModel.updateOne({ _id: topic }, { $set: { publishedClaims: count } }, { timestamps: false });
     }),
     (async () => {
       const count = await ClaimModel.countDocuments({ status: 'published' });

@@ -107,11 +107,22 @@ const claimSchema = new Schema(
 );
 
 claimSchema.index({ slug: 1 }, { unique: true });
-claimSchema.index({ status: 1, 'tracking.lastUpdateAt': -1 });
-claimSchema.index({ status: 1, 'tracking.gapScore': -1 });
-claimSchema.index({ status: 1, topics: 1, 'tracking.lastUpdateAt': -1 });
-claimSchema.index({ status: 1, speaker: 1, 'tracking.lastUpdateAt': -1 });
-claimSchema.index({ status: 1, 'verdict.rating': 1, 'tracking.lastUpdateAt': -1 });
+/*
+ * Each list sort ({ lastUpdateAt: -1, _id: -1 } "latest", { gapScore: -1, lastUpdateAt: -1,
+ * _id: -1 } "gap") has an index per filter that gives it, so a page reads its own entries
+ * only. `_id` is spelled out: without it the index does not give the tie-break order.
+ */
+claimSchema.index({ status: 1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, topics: 1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, topics: 1, 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, speaker: 1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, speaker: 1, 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 });
+claimSchema.index({ status: 1, 'verdict.rating': 1, 'tracking.lastUpdateAt': -1, _id: -1 });
+/** A feed's Last-Modified: the latest edit to a claim in its scope, whatever its status, read from one entry. */
+claimSchema.index({ updatedAt: -1 });
+claimSchema.index({ topics: 1, updatedAt: -1 });
+claimSchema.index({ speaker: 1, updatedAt: -1 });
 claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
 

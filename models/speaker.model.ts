@@ -14,6 +14,8 @@ const speakerSchema = new Schema(
     organisation: { type: String, trim: true, maxlength: 200 },
     kind: { type: String, enum: SPEAKER_KINDS },
     /** Pages that identify the speaker (an official profile, Wikidata): ClaimReview's sameAs. */
+    /** How many published claims it has, kept by the claim use-cases: filter menus list only these, with no scan. */
+    publishedClaims: { type: Number, min: 0 },
     sameAs: { type: [{ type: String, trim: true, maxlength: 2000, match: /^https?:\/\/\S+$/ }], default: [] },
   },
   // Editors edit these in forms: a save made from a stale copy fails instead of overwriting silently.

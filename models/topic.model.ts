@@ -5,6 +5,8 @@ const topicSchema = new Schema(
   {
     slug: { type: String, required: true, trim: true, lowercase: true, match: /^[a-z0-9]+(?:-[a-z0-9]+)*$/, maxlength: 120 },
     name: { type: String, required: true, trim: true, maxlength: 120 },
+    /** How many published claims it has, kept by the claim use-cases: filter menus list only these, with no scan. */
+    publishedClaims: { type: Number, min: 0 },
   },
   // Editors edit these in forms: a save made from a stale copy fails instead of overwriting silently.
   { timestamps: true, optimisticConcurrency: true },

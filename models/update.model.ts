@@ -17,12 +17,25 @@ const updateSchema = new Schema(
     subject: { type: Schema.Types.ObjectId },
     /** A one-line summary, frozen at the time of the update. */
     summary: { type: String, required: true, trim: true, maxlength: 500, immutable: true },
+    /*
+     * The claim's public state, copied onto each of its updates by every write that changes it
+     * (publish, unpublish, delete, a new speaker or topics): feeds then take their newest items
+     * straight from the indexes below instead of joining every published claim.
+     */
+    /** Whether the claim is published, so the update shows. */
+    public: { type: Boolean },
+    speaker: { type: Schema.Types.ObjectId, ref: 'Speaker' },
+    topics: { type: [{ type: Schema.Types.ObjectId, ref: 'Topic' }], default: undefined },
   },
   { timestamps: { createdAt: true, updatedAt: false } },
 );
 
 updateSchema.index({ at: -1, _id: -1 });
-updateSchema.index({ claim: 1, at: -1 });
+// `_id` is spelled out: an index gives the sort { at: -1, _id: -1 } only if it names it.
+updateSchema.index({ claim: 1, at: -1, _id: -1 });
+updateSchema.index({ public: 1, at: -1, _id: -1 });
+updateSchema.index({ public: 1, topics: 1, at: -1, _id: -1 });
+updateSchema.index({ public: 1, speaker: 1, at: -1, _id: -1 });
 /** One update per subject and kind: what makes re-running the seed idempotent. */
 updateSchema.index({ claim: 1, kind: 1, subject: 1 }, { unique: true, partialFilterExpression: { subject: { $exists: true } } });
 

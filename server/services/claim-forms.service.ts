@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { ClaimEditForm, ClaimForm, EditMeta } from '../schemas/claim-form.schemas';
 import { bumpLastUpdate, publishClaim, type EditingContext } from './claims-editing.service';
 import { deadlineInstant } from './newsroom-input.service';
+import { syncClaimPublicState } from './claim-public-state.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { diffSnapshots, recordRevision, snapshotOf, type Actor, type Snapshot } from './revisions.service';
 import { notDeleted, parseObjectId, saveAtVersion, staleVersion } from './editing-guards.service';
@@ -176,6 +177,7 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
   assertCorrectable(doc, form);
   assertNotFuture({ saidAt: form.saidAt.at }, ctx.now);
   const before = claimSnapshot(doc.toObject());
+  const refsBefore = { speaker: doc.speaker, topics: [...doc.topics] };
   const fields = claimFields(form, await checkReferences(form), ctx.timeZone);
   // A multiple select sends topics in menu order: the same set, reordered, is no change.
   const sameTopics = fields.topics.length === doc.topics.length && fields.topics.every((t) => doc.topics.some((d) => d.equals(t)));
@@ -185,6 +187,8 @@ export async function updateClaimFromForm(claimId: Types.ObjectId, form: ClaimEd
   const changes = diffSnapshots(before, claimSnapshot(doc.toObject()));
   if (changes.length === 0 && !form.correction) return;
   await saveAtVersion('claim', doc, form.version);
+  // A new speaker or topic moves the claim's updates between feeds and changes the menus' counts.
+  if (!refsBefore.speaker.equals(doc.speaker) || !sameTopics) await syncClaimPublicState(claimId, refsBefore);
   await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'edited', actor, at: ctx.now, version: doc.__v, changes, correction: form.correction ? form.correctionNote : undefined });
   if (form.correction && form.correctionNote) await publishCorrection(claimId, form.correctionNote, ctx.now);
   // The announced figure or date may have changed: the list's gap and state follow.
@@ -204,6 +208,7 @@ export async function unpublishClaim(claimId: Types.ObjectId, actor: Actor, now:
   const claim = await findClaimForEditor(claimId);
   if (claim.status !== 'published') return;
   await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'draft' } });
+  await syncClaimPublicState(claimId);
   await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'unpublished', actor, at: now, changes: [{ field: 'status', before: 'published', after: 'draft' }] });
 }
 
@@ -211,6 +216,7 @@ export async function unpublishClaim(claimId: Types.ObjectId, actor: Actor, now:
 export async function softDeleteClaim(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
   const claim = await findClaimForEditor(claimId);
   await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'deleted', deletedAt: now } });
+  await syncClaimPublicState(claimId);
   await recordRevision({ claim: claimId, entity: 'claim', entityId: claimId, action: 'deleted', actor, at: now, changes: [{ field: 'status', before: claim.status, after: 'deleted' }] });
 }
 

@@ -6,6 +6,7 @@ import { SpeakerModel, type Speaker } from '../../models/speaker.model';
 import { TimelineEventModel, type TimelineEvent } from '../../models/timeline-event.model';
 import { TopicModel, type Topic } from '../../models/topic.model';
 import { AppError } from '../errors';
+import { syncClaimPublicState } from './claim-public-state.service';
 import { refreshClaimTracking } from './claim-tracking.service';
 import { recordUpdate } from './updates.service';
 
@@ -16,13 +17,13 @@ export interface EditingContext {
 
 type Fields<T> = Omit<T, 'createdAt' | 'updatedAt'>;
 
-export async function saveSpeaker(input: Omit<Fields<Speaker>, 'sameAs'> & { sameAs?: string[] }): Promise<Types.ObjectId> {
-  const doc = await SpeakerModel.findOneAndUpdate({ slug: input.slug }, { $set: input }, { upsert: true, new: true, runValidators: true });
+export async function saveSpeaker(input: Omit<Fields<Speaker>, 'sameAs' | 'publishedClaims'> & { sameAs?: string[] }): Promise<Types.ObjectId> {
+  const doc = await SpeakerModel.findOneAndUpdate({ slug: input.slug }, { $set: input, $setOnInsert: { publishedClaims: 0 } }, { upsert: true, new: true, runValidators: true });
   return doc._id;
 }
 
-export async function saveTopic(input: Fields<Topic>): Promise<Types.ObjectId> {
-  const doc = await TopicModel.findOneAndUpdate({ slug: input.slug }, { $set: input }, { upsert: true, new: true, runValidators: true });
+export async function saveTopic(input: Omit<Fields<Topic>, 'publishedClaims'>): Promise<Types.ObjectId> {
+  const doc = await TopicModel.findOneAndUpdate({ slug: input.slug }, { $set: input, $setOnInsert: { publishedClaims: 0 } }, { upsert: true, new: true, runValidators: true });
   return doc._id;
 }
 
@@ -32,11 +33,14 @@ export type ClaimInput = Omit<Fields<Claim>, 'tracking' | 'status' | 'publishedA
 
 /** Creates the claim, or updates the one with the same slug, as a draft or as it stands. */
 export async function saveClaimBySlug(input: ClaimInput): Promise<Types.ObjectId> {
+  const before = await ClaimModel.findOne({ slug: input.slug }, { speaker: 1, topics: 1 }).lean();
   const doc = await ClaimModel.findOneAndUpdate(
     { slug: input.slug },
     { $set: input, $setOnInsert: { status: 'draft', tracking: { measurementCount: 0, delivered: false } } },
     { upsert: true, new: true, runValidators: true },
   );
+  // A reloaded seed may give the claim another speaker or topics.
+  if (before) await syncClaimPublicState(doc._id, before);
   return doc._id;
 }
 
@@ -61,6 +65,8 @@ export async function publishClaim(claimId: Types.ObjectId, at: Date, developedA
     // publishedAt is the first publication: ClaimReview's date does not move on a republish.
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published' } });
     await ClaimModel.updateOne({ _id: claimId, publishedAt: trusted({ $exists: false }) }, { $set: { publishedAt: at } });
+    // Its earlier updates (a republication's included) show again.
+    await syncClaimPublicState(claimId);
   }
   // The seed's subject is the claim (loading twice is one update); each publication from the editor is its own.
   await recordUpdate({ claim: claimId, kind: 'claim-published', subject, at, summary: claim.title });

@@ -5,8 +5,10 @@ import { SpeakerModel, type Speaker } from '../../models/speaker.model';
 import { TimelineEventModel } from '../../models/timeline-event.model';
 import { TopicModel, type Topic } from '../../models/topic.model';
 import { UpdateModel, type Update } from '../../models/update.model';
+import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.model';
 import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
 import { AppError } from '../errors';
+import { ensurePublicStateBackfilled, hasPublishedClaims } from './claim-public-state.service';
 import { notDeleted } from './editing-guards.service';
 import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas';
 
@@ -99,7 +101,7 @@ export async function listPublishedClaims(query: ClaimListQuery, now: Date): Pro
   const sort: Record<string, 1 | -1> =
     query.sort === 'gap' ? { 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 } : { 'tracking.lastUpdateAt': -1, _id: -1 };
   const [total, claims] = await Promise.all([
-    ClaimModel.countDocuments(where),
+    countListed({ topic, speaker, verdict: query.verdict, state: query.state }, where),
     populateRefs(
       ClaimModel.find(where)
         .sort(sort)
@@ -108,6 +110,31 @@ export async function listPublishedClaims(query: ClaimListQuery, now: Date): Pro
     ),
   ]);
   return { claims, total, page: query.page, pageCount: Math.max(1, Math.ceil(total / CLAIMS_PER_PAGE)), topic, speaker };
+}
+
+/**
+ * The list's total: the counts kept on write for the whole list and per topic or speaker (one
+ * document read); other filters count the matches in an index (no document decoded for a
+ * verdict; the state filters also read the matching claims).
+ */
+async function countListed(
+  only: { topic: TopicRef | null; speaker: SpeakerRef | null; verdict?: unknown; state?: unknown },
+  where: FilterQuery<Claim>,
+): Promise<number> {
+  await ensurePublicStateBackfilled();
+  if (only.verdict === undefined && only.state === undefined) {
+    if (!only.topic && !only.speaker) {
+      const counter = await CounterModel.findById(PUBLISHED_CLAIMS_COUNTER, { value: 1 }).lean();
+      if (counter) return counter.value;
+    } else if (!only.speaker) {
+      const topic = await TopicModel.findById(only.topic!._id, { publishedClaims: 1 }).lean();
+      if (typeof topic?.publishedClaims === 'number') return topic.publishedClaims;
+    } else if (!only.topic) {
+      const speaker = await SpeakerModel.findById(only.speaker._id, { publishedClaims: 1 }).lean();
+      if (typeof speaker?.publishedClaims === 'number') return speaker.publishedClaims;
+    }
+  }
+  return ClaimModel.countDocuments(where);
 }
 
 export type PublicUpdate = WithId<Omit<Update, 'claim'>> & { claim: WithId<Pick<Claim, 'slug' | 'title'>> };
@@ -126,7 +153,8 @@ export async function getHomePage(now: Date): Promise<HomePage> {
     latestPublicUpdates(HOME_UPDATES),
     populateRefs(
       ClaimModel.find({ status: 'published', 'tracking.gapScore': trusted({ $gt: 0 }) })
-        .sort({ 'tracking.gapScore': -1, _id: -1 })
+        // The list's "gap" order, which its index gives.
+        .sort({ 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 })
         .limit(5),
     ),
     // Overdue deadlines first (the most newsworthy), then claims still awaiting a measurement.
@@ -140,31 +168,35 @@ export async function getHomePage(now: Date): Promise<HomePage> {
   return { updates, widestGaps, openClaims: [...overdue, ...awaiting].slice(0, HOME_OPEN) };
 }
 
+/** How many recent public updates the home page reads at most to find its claims. */
+const HOME_UPDATES_SCAN = HOME_UPDATES * 20;
+
 /**
  * The newest update of each of the most recently updated published claims: one line per
  * claim, so one claim's burst of updates (a seed load, a busy day) does not fill the list.
- * Updates of drafts are kept (they become visible when the claim is published) but never
- * shown before. A bounded window of recent updates keeps this one query plus one populate.
+ * Public updates are walked newest first from their index, a batch at a time, until `limit`
+ * claims are found or HOME_UPDATES_SCAN updates were read: bounded whatever the totals.
  */
 export async function latestPublicUpdates(limit: number): Promise<HomePage['updates']> {
-  const rows = await UpdateModel.find({})
+  await ensurePublicStateBackfilled();
+  const latest = new Map<string, WithId<Update>>();
+  const cursor = UpdateModel.find({ public: true })
     .sort({ at: -1, _id: -1 })
-    .limit(limit * 20)
-    .populate<{ claim: WithId<Pick<Claim, 'slug' | 'title' | 'status'>> | null }>({
-      path: 'claim',
-      select: 'slug title status',
-      match: { status: 'published' },
-    })
-    .lean();
-  const seen = new Set<string>();
-  const latest = rows.filter((row) => {
-    if (row.claim === null) return false;
-    const id = String(row.claim._id);
-    if (seen.has(id)) return false;
-    seen.add(id);
-    return true;
+    .limit(HOME_UPDATES_SCAN)
+    .batchSize(limit * 2)
+    .lean<WithId<Update>[]>()
+    .cursor();
+  for await (const row of cursor as AsyncIterable<WithId<Update>>) {
+    if (!latest.has(String(row.claim))) latest.set(String(row.claim), row);
+    if (latest.size >= limit) break;
+  }
+  await cursor.close();
+  const claims = await ClaimModel.find({ _id: trusted({ $in: [...latest.values()].map((u) => u.claim) }), status: 'published' }, { slug: 1, title: 1 }).lean();
+  const claimById = new Map(claims.map((c) => [String(c._id), c]));
+  return [...latest.values()].flatMap((row) => {
+    const claim = claimById.get(String(row.claim));
+    return claim ? [{ ...row, claim }] : [];
   });
-  return latest.slice(0, limit) as unknown as PublicUpdate[];
 }
 
 export interface ClaimPage {
@@ -237,16 +269,16 @@ export async function getTopicPage(slug: string) {
   return { topic, ...(await profileClaims({ topics: topic._id })) };
 }
 
-/** Every topic with published claims, by name. */
+/** Every topic with published claims, by name: from the counts kept on write (a small collection). */
 export async function listPublishedTopics() {
-  const ids = await ClaimModel.distinct('topics', { status: 'published' });
-  return TopicModel.find({ _id: trusted({ $in: ids }) }, TOPIC_FIELDS).sort({ name: 1 }).lean<TopicRef[]>();
+  await ensurePublicStateBackfilled();
+  return TopicModel.find(hasPublishedClaims(), TOPIC_FIELDS).sort({ name: 1 }).lean<TopicRef[]>();
 }
 
-/** Every speaker with published claims, by name. */
+/** Every speaker with published claims, by name: from the counts kept on write (a small collection). */
 export async function listPublishedSpeakers() {
-  const ids = await ClaimModel.distinct('speaker', { status: 'published' });
-  return SpeakerModel.find({ _id: trusted({ $in: ids }) }, SPEAKER_FIELDS).sort({ name: 1 }).lean<SpeakerRef[]>();
+  await ensurePublicStateBackfilled();
+  return SpeakerModel.find(hasPublishedClaims(), SPEAKER_FIELDS).sort({ name: 1 }).lean<SpeakerRef[]>();
 }
 
 /** Every topic and speaker with published claims, for the filter menus. */

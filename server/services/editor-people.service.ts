@@ -38,7 +38,7 @@ export function findSpeaker(id: string) {
 
 /** A new speaker under a slug made from the name; the slug never changes afterwards, so public links hold. */
 export function createSpeaker(form: SpeakerForm): Promise<{ id: Types.ObjectId; slug: string }> {
-  return createUnderFreeSlug(SpeakerModel, slugFromTitle(form.name), async (slug) => ({ id: (await SpeakerModel.create({ ...form, slug }))._id, slug }));
+  return createUnderFreeSlug(SpeakerModel, slugFromTitle(form.name), async (slug) => ({ id: (await SpeakerModel.create({ ...form, slug, publishedClaims: 0 }))._id, slug }));
 }
 
 export async function updateSpeaker(id: string, form: SpeakerForm, version: number): Promise<void> {
@@ -61,7 +61,7 @@ export function findTopic(id: string) {
 }
 
 export function createTopic(form: TopicForm): Promise<{ id: Types.ObjectId; slug: string }> {
-  return createUnderFreeSlug(TopicModel, slugFromTitle(form.name), async (slug) => ({ id: (await TopicModel.create({ ...form, slug }))._id, slug }));
+  return createUnderFreeSlug(TopicModel, slugFromTitle(form.name), async (slug) => ({ id: (await TopicModel.create({ ...form, slug, publishedClaims: 0 }))._id, slug }));
 }
 
 export async function updateTopic(id: string, form: TopicForm, version: number): Promise<void> {

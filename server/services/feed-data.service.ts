@@ -3,8 +3,9 @@ import { ClaimModel, type Claim } from '../../models/claim.model';
 import { MeasurementModel } from '../../models/measurement.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
-import { UpdateModel } from '../../models/update.model';
+import { UpdateModel, type Update } from '../../models/update.model';
 import { AppError } from '../errors';
+import { ensurePublicStateBackfilled } from './claim-public-state.service';
 import { FEED_LIMIT } from './feeds.service';
 import { populateClaims, type ClaimSummary } from './claims-query.service';
 
@@ -32,49 +33,48 @@ export interface FeedData {
 }
 
 /**
- * The claims a feed covers, whatever their status (an unpublish changes the feed too; the
- * caller adds `status: 'published'` for the items). Unknown slugs are a 404, like their pages.
+ * A feed's scope: which updates it lists (public ones, from the index for that scope) and
+ * which claims' edits date it, whatever their status (an unpublish changes the feed too).
+ * Unknown slugs are a 404, like their pages.
  */
-async function scopeFilter(scope: FeedScope): Promise<{ filter: FilterQuery<Claim>; name?: string }> {
+async function scopeFilters(scope: FeedScope): Promise<{ updates: FilterQuery<Update>; claims: FilterQuery<Claim>; name?: string }> {
   switch (scope.kind) {
     case 'site':
-      return { filter: {} };
+      return { updates: { public: true }, claims: {} };
     case 'claim': {
       const claim = await ClaimModel.findOne({ slug: scope.slug, status: 'published' }, { title: 1 }).lean();
       if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${scope.slug}"` });
-      return { filter: { _id: claim._id }, name: claim.title };
+      return { updates: { claim: claim._id }, claims: { _id: claim._id }, name: claim.title };
     }
     case 'topic': {
       const topic = await TopicModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
       if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${scope.slug}"` });
-      return { filter: { topics: topic._id }, name: topic.name };
+      return { updates: { public: true, topics: topic._id }, claims: { topics: topic._id }, name: topic.name };
     }
     case 'speaker': {
       const speaker = await SpeakerModel.findOne({ slug: scope.slug }, { name: 1 }).lean();
       if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${scope.slug}"` });
-      return { filter: { speaker: speaker._id }, name: speaker.name };
+      return { updates: { public: true, speaker: speaker._id }, claims: { speaker: speaker._id }, name: speaker.name };
     }
   }
 }
 
 /**
  * The latest updates of the published claims in scope, newest first, each with its claim
- * (for titles, links and the gap) and, for new measurements, the measurement: five queries.
+ * (for titles, links and the gap) and, for new measurements, the measurement. Every query
+ * reads from an index in the feed's order and stops at FEED_LIMIT, whatever the totals.
  */
 export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
-  const { filter, name } = await scopeFilter(scope);
-  const [claimIds, lastEdited] = await Promise.all([
-    ClaimModel.distinct('_id', { ...filter, status: 'published' }),
-    ClaimModel.findOne(filter, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean(),
+  await ensurePublicStateBackfilled();
+  const { updates: updatesFilter, claims: claimsFilter, name } = await scopeFilters(scope);
+  const [rows, lastEdited] = await Promise.all([
+    UpdateModel.find(updatesFilter).sort({ at: -1, _id: -1 }).limit(FEED_LIMIT).lean(),
+    ClaimModel.findOne(claimsFilter, { updatedAt: 1 }).sort({ updatedAt: -1 }).lean(),
   ]);
-  const rows = await UpdateModel.find({ claim: trusted({ $in: claimIds }) })
-    .sort({ at: -1, _id: -1 })
-    .limit(FEED_LIMIT)
-    .lean();
   const usedIds = [...new Set(rows.map((r) => String(r.claim)))];
   const measurementIds = rows.filter((r) => r.kind === 'measurement-added' && r.subject).map((r) => r.subject!);
   const [claims, measurements] = await Promise.all([
-    populateClaims({ _id: trusted({ $in: usedIds }) }),
+    populateClaims({ _id: trusted({ $in: usedIds }), status: 'published' }),
     MeasurementModel.find({ _id: trusted({ $in: measurementIds }) }, { value: 1, unit: 1, delivered: 1 }).lean(),
   ]);
   const claimById = new Map(claims.map((c) => [String(c._id), c]));

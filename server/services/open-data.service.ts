@@ -2,6 +2,7 @@ import { trusted, type FilterQuery, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { UpdateModel, type Update } from '../../models/update.model';
 import type { Claim } from '../../models/claim.model';
+import { ensurePublicStateBackfilled } from './claim-public-state.service';
 import { populateRefs, type ClaimSummary } from './claims-query.service';
 import { computeNumericGap, type MeasurementGap } from './gap.service';
 
@@ -69,13 +70,13 @@ export interface UpdatesPage {
 }
 
 /**
- * Updates of published claims, newest first, strictly after `after` when given. Drafts'
- * updates exist but stay hidden until their claim is published, so the filter takes the
- * published ids first: counts and pages are then exact, unlike an over-fetch-and-filter.
+ * Updates of published claims, newest first, strictly after `after` when given, from the
+ * index on the claim's public state that updates carry: exact counts and pages without
+ * reading the claims. The total counts index entries (no document decoded).
  */
 export async function listPublicUpdates({ after, page }: { after?: Date | undefined; page: number }): Promise<UpdatesPage> {
-  const publishedIds = await ClaimModel.distinct('_id', { status: 'published' });
-  const filter: FilterQuery<Update> = { claim: trusted({ $in: publishedIds }) };
+  await ensurePublicStateBackfilled();
+  const filter: FilterQuery<Update> = { public: true };
   if (after) filter.at = trusted({ $gt: after });
   const [total, updates] = await Promise.all([
     UpdateModel.countDocuments(filter),

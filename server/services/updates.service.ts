@@ -1,9 +1,11 @@
 import type { Types } from 'mongoose';
 import { UpdateModel, type UpdateKind } from '../../models/update.model';
+import { loadUpdatePublicState } from './claim-public-state.service';
 
 /**
  * Records an update the public should see. Keyed by (claim, kind, subject): recording the
  * same thing twice (a re-run seed, a retried request) keeps the first one, its id and date.
+ * It carries its claim's public state as it stands, for the feed indexes.
  */
 export async function recordUpdate(input: {
   claim: Types.ObjectId;
@@ -12,9 +14,10 @@ export async function recordUpdate(input: {
   at: Date;
   summary: string;
 }): Promise<void> {
+  const state = await loadUpdatePublicState(input.claim);
   await UpdateModel.updateOne(
     { claim: input.claim, kind: input.kind, subject: input.subject },
-    { $setOnInsert: { at: input.at, summary: input.summary, createdAt: new Date() } },
+    { $set: state ?? { public: false }, $setOnInsert: { at: input.at, summary: input.summary, createdAt: new Date() } },
     { upsert: true },
   );
 }

@@ -30,6 +30,7 @@ import { SpeakerModel, type SpeakerKind } from '../../models/speaker.model';
 import { TimelineEventModel } from '../../models/timeline-event.model';
 import { TopicModel } from '../../models/topic.model';
 import { UpdateModel, type UpdateKind } from '../../models/update.model';
+import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { createTranslator } from '../../server/i18n';
 import { gapScore } from '../../server/services/claim-tracking.service';
@@ -122,6 +123,19 @@ function appModels(connection: Connection) {
   };
 }
 type AppModels = ReturnType<typeof appModels>;
+
+/** Speakers' and topics' `publishedClaims` and the site's total, as the claim use-cases keep them. */
+async function writePublishedCounts(connection: Connection, publishedBy: Map<string, number>, total: number): Promise<void> {
+  const models = appModels(connection);
+  const sets = [...publishedBy].map(([id, n]) => ({ updateOne: { filter: { _id: new Types.ObjectId(id) }, update: { $set: { publishedClaims: n } }, timestamps: false } }));
+  if (sets.length > 0) {
+    // Ids are unique across collections: each set lands on its own speaker or topic.
+    await models.speakers.bulkWrite(sets, { ordered: false });
+    await models.topics.bulkWrite(sets, { ordered: false });
+  }
+  const counters = connection.model(CounterModel.modelName, CounterModel.schema, CounterModel.collection.collectionName);
+  await counters.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: total } }, { upsert: true });
+}
 type CollectionKey = keyof AppModels;
 
 /** Deterministic ObjectIds whose timestamp is when the document was created, as the app's would be. */
@@ -417,6 +431,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
           organisation: kind === 'person' && random.chance(0.5) ? random.pick(text.ORGANISATIONS) : undefined,
           kind,
           sameAs: kind === 'person' && random.chance(0.4) ? [`https://www.wikidata.org/wiki/Q${random.int(1000, 9_999_999)}`] : [],
+          publishedClaims: 0,
           createdAt,
           updatedAt: createdAt,
           __v: 0,
@@ -434,7 +449,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       const name = i < text.TOPIC_NAMES.length ? base : `${base} (${text.REGIONS[Math.floor(i / text.TOPIC_NAMES.length - 1) % text.REGIONS.length]!})`;
       const createdAt = new Date(origin.getTime() + random.between(0, 30 * DAY));
       const id = ids.at(createdAt);
-      await writer.add('topics', { _id: id, slug: freeSlug(topicSlugs, slugFromTitle(name)), name, createdAt, updatedAt: createdAt, __v: 0 });
+      await writer.add('topics', { _id: id, slug: freeSlug(topicSlugs, slugFromTitle(name)), name, publishedClaims: 0, createdAt, updatedAt: createdAt, __v: 0 });
       topicIds.push(id);
     }
     counts.topics = topicCount;
@@ -447,11 +462,17 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     let typical: GeneratedDataset['samples']['typicalClaim'] | null = null;
     const average = Math.round(measurementsPerClaim);
 
+    // A claim's updates wait for the claim: each carries its public state (status, speaker, topics), as recordUpdate writes it.
+    let pendingUpdates: Doc[] = [];
     const update = async (claim: Types.ObjectId, kind: UpdateKind, subject: Types.ObjectId, at: Date, summary: string) => {
       counts.updates++;
       // recordUpdate upserts with $setOnInsert createdAt = new Date(): a few milliseconds after `at`.
-      await writer.add('updates', { _id: ids.at(at), claim, kind, subject, at, summary: summary.slice(0, 500), createdAt: new Date(at.getTime() + random.int(1, 40)), __v: 0 });
+      pendingUpdates.push({ _id: ids.at(at), claim, kind, subject, at, summary: summary.slice(0, 500), createdAt: new Date(at.getTime() + random.int(1, 40)), __v: 0 });
+      return Promise.resolve();
     };
+    // The published claims per speaker and topic, and in all: the counts the publishing use-cases keep.
+    const publishedBy = new Map<string, number>();
+    let publishedTotal = 0;
 
     for (let i = 0; i < claimTotal; i++) {
       const kind = kinds[i]!;
@@ -657,6 +678,13 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         __v: 0,
       });
       await writer.add('claims', claimDoc);
+      const publicState = { public: status === 'published', speaker: speaker.id, topics: claimDoc.topics };
+      for (const doc of pendingUpdates) await writer.add('updates', { ...doc, ...publicState });
+      pendingUpdates = [];
+      if (status === 'published') {
+        publishedTotal++;
+        for (const ref of [speaker.id, ...claimDoc.topics]) publishedBy.set(String(ref), (publishedBy.get(String(ref)) ?? 0) + 1);
+      }
       counts.claims++;
       counts[status === 'published' ? 'published' : status === 'draft' ? 'drafts' : 'deleted']++;
       if (!busiest || n > busiest.measurements) busiest = { id: claimId, slug, measurements: n };
@@ -665,6 +693,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       if (onProgress && (i + 1) % 5000 === 0) onProgress({ claimsDone: i + 1, claims: claimTotal });
     }
     await writer.finish();
+    await writePublishedCounts(connection, publishedBy, publishedTotal);
     if (!busiest || !firstPublished || !typical) throw new RangeError('generateDataset needs enough claims for at least one published claim');
     return {
       counts,

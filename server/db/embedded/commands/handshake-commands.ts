@@ -57,7 +57,11 @@ export const handshakeCommands: CommandTable = {
     process: 'ecart-embedded',
     uptime: process.uptime(),
     localTime: new Date(),
-    ecart: { eventLoopDelay: ctx.eventLoopDelay(cmd.ecartResetEventLoopDelay === true) },
+    ecart: {
+      eventLoopDelay: ctx.eventLoopDelay(cmd.ecartResetEventLoopDelay === true),
+      // What the engine has read since it started: a test reads it around a request.
+      counters: { docsExamined: ctx.engine.counters.docsExamined, keysExamined: ctx.engine.counters.keysExamined },
+    },
     ok: 1,
   }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),

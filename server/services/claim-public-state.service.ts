@@ -1,0 +1,99 @@
+import { trusted, type Types } from 'mongoose';
+import { ClaimModel, type Claim } from '../../models/claim.model';
+import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.model';
+import { SpeakerModel } from '../../models/speaker.model';
+import { TopicModel } from '../../models/topic.model';
+import { UpdateModel } from '../../models/update.model';
+
+/*
+ * What the public side reads without scanning is derived here, on write: each update carries
+ * its claim's public state (published?, speaker, topics) for the feed indexes, and speakers,
+ * topics and the site keep how many published claims they have. Counts are recounted from an
+ * index rather than incremented, so a retried or interrupted write cannot leave them off. A
+ * recount is not an edit of the speaker or topic: it leaves their updatedAt alone.
+ */
+
+type ClaimRefs = Pick<Claim, 'speaker' | 'topics'>;
+type ClaimState = ClaimRefs & Pick<Claim, 'status'>;
+
+/** The fields an update copies from its claim. */
+export function updatePublicState(claim: ClaimState): { public: boolean; speaker: Types.ObjectId; topics: Types.ObjectId[] } {
+  return { public: claim.status === 'published', speaker: claim.speaker, topics: claim.topics };
+}
+
+/** The claim's public state as a new update of it carries it; null for an unknown claim. */
+export async function loadUpdatePublicState(claimId: Types.ObjectId): Promise<ReturnType<typeof updatePublicState> | null> {
+  const claim = await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean();
+  return claim ? updatePublicState(claim) : null;
+}
+
+/** Recounts the published claims of these speakers and topics, and of the whole site. */
+export async function refreshPublishedCounts(speakers: Types.ObjectId[], topics: Types.ObjectId[]): Promise<void> {
+  const unique = (ids: Types.ObjectId[]) => [...new Map(ids.map((id) => [String(id), id])).values()];
+  await Promise.all([
+    ...unique(speakers).map(async (speaker) => {
+      const count = await ClaimModel.countDocuments({ status: 'published', speaker });
+      await SpeakerModel.updateOne({ _id: speaker }, { $set: { publishedClaims: count } }, { timestamps: false });
+    }),
+    ...unique(topics).map(async (topic) => {
+      const count = await ClaimModel.countDocuments({ status: 'published', topics: topic });
+      await TopicModel.updateOne({ _id: topic }, { $set: { publishedClaims: count } }, { timestamps: false });
+    }),
+    (async () => {
+      const count = await ClaimModel.countDocuments({ status: 'published' });
+      await CounterModel.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: count } }, { upsert: true });
+    })(),
+  ]);
+}
+
+/**
+ * After a claim's status, speaker or topics changed: its updates follow (an unpublished
+ * claim's updates leave the feeds, a republished one's come back, a new topic moves them
+ * between topic feeds), and the counts of the speakers and topics it had and has are redone.
+ */
+export async function syncClaimPublicState(claimId: Types.ObjectId, before: ClaimRefs | null = null): Promise<void> {
+  const claim = await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean();
+  if (!claim) return;
+  await UpdateModel.updateMany({ claim: claimId }, { $set: updatePublicState(claim) });
+  await refreshPublishedCounts([claim.speaker, ...(before ? [before.speaker] : [])], [...claim.topics, ...(before?.topics ?? [])]);
+}
+
+/**
+ * Data written before updates carried their claim's state (or counts existed) gets them
+ * once: only updates lacking `public` and speakers or topics lacking a count are touched, so
+ * running it again, or from several processes, finds nothing to do after a single index probe.
+ */
+export async function backfillPublicState(): Promise<{ claims: number }> {
+  const pending = await UpdateModel.exists({ public: null });
+  const claimIds = pending ? await UpdateModel.distinct('claim', { public: null }) : [];
+  for (const claimId of claimIds) {
+    const claim = await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean();
+    await UpdateModel.updateMany({ claim: claimId, public: null }, { $set: claim ? updatePublicState(claim) : { public: false } });
+  }
+  const [speakers, topics, counter] = await Promise.all([
+    SpeakerModel.find({ publishedClaims: null }, { _id: 1 }).lean(),
+    TopicModel.find({ publishedClaims: null }, { _id: 1 }).lean(),
+    CounterModel.exists({ _id: PUBLISHED_CLAIMS_COUNTER }),
+  ]);
+  if (claimIds.length > 0 || speakers.length > 0 || topics.length > 0 || !counter) {
+    await refreshPublishedCounts(
+      speakers.map((s) => s._id),
+      topics.map((t) => t._id),
+    );
+  }
+  return { claims: claimIds.length };
+}
+
+let backfilled: Promise<unknown> | null = null;
+
+/** The backfill, once per process, before the first public read that depends on it. */
+export function ensurePublicStateBackfilled(): Promise<unknown> {
+  backfilled ??= backfillPublicState().catch((err: unknown) => {
+    backfilled = null;
+    throw err;
+  });
+  return backfilled;
+}
+
+/** For public reads: `trusted` spelled once for the "has published claims" menus. */
+export const hasPublishedClaims = () => ({ publishedClaims: trusted({ $gt: 0 }) });

@@ -1,4 +1,5 @@
 import { model, Schema, type InferSchemaType } from 'mongoose';
+import { publicContent } from './content-change.plugin';
 
 /**
  * Totals the public pages show, kept by the write use-cases that change them, so a page
@@ -11,6 +12,9 @@ const counterSchema = new Schema(
   },
   { versionKey: false },
 );
+
+/** Writes here change what the public sees: they invalidate rendered pages. */
+counterSchema.plugin(publicContent);
 
 export const PUBLISHED_CLAIMS_COUNTER = 'publishedClaims';
 

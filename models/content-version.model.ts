@@ -8,6 +8,8 @@ const contentVersionSchema = new Schema(
   {
     _id: { type: String, required: true },
     version: { type: Number, required: true, default: 0, min: 0 },
+    /** Random, set when the document is created: a database reset (version back to 1) is a new series. */
+    series: { type: String },
     changedAt: { type: Date, required: true },
   },
   { versionKey: false },

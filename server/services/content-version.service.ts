@@ -10,6 +10,8 @@
  *   zone, a deadline's state when it passes. The state key includes the last such instant
  *   (`epoch`), so cached pages expire exactly at their next change, on every process alike.
  */
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { DateTime } from 'luxon';
 import { trusted } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
@@ -17,6 +19,51 @@ import { contentChanges } from '../../models/content-change.plugin';
 import { ContentVersionModel, SITE_VERSION_ID } from '../../models/content-version.model';
 
 export const DEFAULT_POLL_MS = 250;
+
+/**
+ * Bumping is per process, not per app instance: every process that writes public content
+ * (the app, `npm run seed`, `bench:data`…) bumps the shared version, whether or not it
+ * serves pages. Installed once, from the database connection and from createApp.
+ */
+const bumps = { installed: false, pending: 0, events: new EventEmitter() };
+bumps.events.setMaxListeners(0);
+
+export function installVersionBumps(): void {
+  if (bumps.installed) return;
+  bumps.installed = true;
+  contentChanges.on('change', () => void bumpContentVersion());
+}
+
+/** Resolves once every bump this process started is stored: call before a tool disconnects. */
+export async function versionBumpsSettled(): Promise<void> {
+  while (bumps.pending > 0) await new Promise((resolve) => bumps.events.once('settled', resolve));
+}
+
+/**
+ * Bumps the shared version now. Writes through the models do it by themselves; a tool that
+ * writes with the driver directly (the benchmark generator) calls this when it is done.
+ */
+export function bumpContentVersion(): Promise<void> {
+  bumps.pending++;
+  return (
+    ContentVersionModel.findOneAndUpdate(
+      { _id: SITE_VERSION_ID },
+      // Wall-clock time: it is what HTTP's Last-Modified and If-Modified-Since compare.
+      { $inc: { version: 1 }, $set: { changedAt: new Date() }, $setOnInsert: { series: randomUUID() } },
+      { upsert: true, new: true, lean: true },
+    )
+      .then((doc) => {
+        if (doc) bumps.events.emit('bumped', doc.series ?? '', doc.version, doc.changedAt);
+      })
+      .catch((err: unknown) => {
+        bumps.events.emit('error', err);
+      })
+      .finally(() => {
+        bumps.pending--;
+        bumps.events.emit('settled');
+      })
+  );
+}
 /** Even with no write, deadlines are looked up again this often (one indexed query). */
 const DEADLINE_RECHECK_MS = 60_000;
 
@@ -37,20 +84,26 @@ export interface ContentVersionsOptions {
 
 export class ContentVersions {
   private version: number | null = null;
+  private series = '';
   private changedAt = new Date(0);
-  /** Local writes whose bump is not stored yet: while any, nothing may be cached. */
-  private pendingBumps = 0;
   /** Deadlines around now, from the last lookup. */
   private lastDeadline: number | null = null;
   private nextDeadline: number | null = null;
   private deadlinesCheckedAt = -Infinity;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
-  private readonly onChange = (): void => this.bump();
+  private readonly onBumped = (series: string, version: number, changedAt: Date): void => {
+    this.accept(series, version, changedAt);
+    this.deadlinesCheckedAt = -Infinity; // a write may have moved a deadline
+    void this.refresh(true);
+  };
+  private readonly onBumpError = (err: unknown): void => this.options.onError?.(err, 'bump the content version');
 
-  /** Local writes are followed from the start: one made before the first public request must still bump the version. */
+  /** Local writes are followed from the start: one made before the first public request must still count. */
   constructor(private readonly options: ContentVersionsOptions) {
-    contentChanges.on('change', this.onChange);
+    installVersionBumps();
+    bumps.events.on('bumped', this.onBumped);
+    bumps.events.on('error', this.onBumpError);
   }
 
   /** Polls the shared version. Idempotent; the timer never keeps the process alive. */
@@ -61,7 +114,8 @@ export class ContentVersions {
   }
 
   stop(): void {
-    contentChanges.off('change', this.onChange);
+    bumps.events.off('bumped', this.onBumped);
+    bumps.events.off('error', this.onBumpError);
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
   }
@@ -72,12 +126,12 @@ export class ContentVersions {
    */
   current(): ContentState | null {
     this.start();
-    if (this.version === null || this.pendingBumps > 0) return null;
+    if (this.version === null || bumps.pending > 0) return null;
     const now = this.options.clock().getTime();
     const epoch = this.epochAt(now);
     if (this.nextDeadline !== null && now >= this.nextDeadline) void this.refresh(true);
     return {
-      key: `${this.version}.${epoch}`,
+      key: `${this.series}.${this.version}.${epoch}`,
       lastModified: new Date(Math.max(this.changedAt.getTime(), epoch)),
     };
   }
@@ -89,26 +143,10 @@ export class ContentVersions {
     return Math.max(midnight, ...deadlines);
   }
 
-  private bump(): void {
-    this.pendingBumps++;
-    ContentVersionModel.findOneAndUpdate(
-      { _id: SITE_VERSION_ID },
-      { $inc: { version: 1 }, $set: { changedAt: this.options.clock() } },
-      { upsert: true, new: true, lean: true },
-    )
-      .then((doc) => {
-        if (doc) this.accept(doc.version, doc.changedAt);
-        this.deadlinesCheckedAt = -Infinity; // a write may have moved a deadline
-        return this.refresh(true);
-      })
-      .catch((err: unknown) => this.options.onError?.(err, 'bump the content version'))
-      .finally(() => {
-        this.pendingBumps--;
-      });
-  }
-
-  private accept(version: number, changedAt: Date): void {
-    if (this.version === null || version > this.version) {
+  /** A newer version of the same series, or another series altogether (the database was reset). */
+  private accept(series: string, version: number, changedAt: Date): void {
+    if (this.version === null || series !== this.series || version > this.version) {
+      this.series = series;
       this.version = version;
       this.changedAt = changedAt;
     }
@@ -117,8 +155,8 @@ export class ContentVersions {
   /** Resolves once no local write is waiting for its bump and no read is in flight (for tests and tools). */
   async settled(): Promise<void> {
     this.start();
-    while (this.pendingBumps > 0 || this.refreshing) {
-      await (this.refreshing ?? new Promise((resolve) => setTimeout(resolve, 5)));
+    while (bumps.pending > 0 || this.refreshing) {
+      await (this.refreshing ?? new Promise((resolve) => bumps.events.once('settled', resolve)));
     }
   }
 
@@ -134,7 +172,7 @@ export class ContentVersions {
     try {
       const doc = await ContentVersionModel.findById(SITE_VERSION_ID).lean();
       const before = this.version;
-      this.accept(doc?.version ?? 0, doc?.changedAt ?? new Date(0));
+      this.accept(doc?.series ?? '', doc?.version ?? 0, doc?.changedAt ?? new Date(0));
       const now = this.options.clock().getTime();
       if (forceDeadlines || before !== this.version || now - this.deadlinesCheckedAt > DEADLINE_RECHECK_MS) {
         await this.readDeadlines(now);

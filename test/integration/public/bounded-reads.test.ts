@@ -6,6 +6,8 @@ import { SpeakerModel } from '../../../models/speaker.model';
 import { TopicModel } from '../../../models/topic.model';
 import { UpdateModel } from '../../../models/update.model';
 import { createApp } from '../../../server/app';
+import { ContentVersions } from '../../../server/services/content-version.service';
+import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
 import { startEmbeddedServer, type EmbeddedServer } from '../../../server/db/embedded';
 import { refreshPublishedCounts, updatePublicState } from '../../../server/services/claim-public-state.service';
 import { silentLogger, testConfig } from '../../helpers/app';
@@ -32,6 +34,8 @@ beforeAll(async () => {
     logger: silentLogger,
     database: { pingDatabase: () => Promise.resolve(true) },
     clock: () => TEST_NOW,
+    // Polled rarely here, so the version's own reads never land in a page's counts.
+    contentVersions: new ContentVersions({ clock: () => TEST_NOW, timeZone: testConfig().timeZone, pollMs: 3_600_000 }),
   });
 });
 afterAll(async () => {
@@ -50,6 +54,9 @@ async function counters(): Promise<Counters> {
 }
 
 async function examinedBy(url: string): Promise<Counters> {
+  await (app.locals.contentVersions as ContentVersions).settled();
+  // What a render reads, not a cached copy.
+  (app.locals.renderCache as RenderCacheHandler).clear();
   const before = await counters();
   await request(app).get(url).expect(200);
   const after = await counters();

@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { DatePrecision } from '../../models/source.schema';
 import type { ClaimPage, ClaimSummary } from '../services/claims-query.service';
 import { claimState } from '../services/claims-query.service';
-import { computeDeadlineStatus, computeNumericGap, type DeadlineStatus, type NumericGap } from '../services/gap.service';
+import { compareFigures, computeDeadlineStatus, computeNumericGap, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
 import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
@@ -156,8 +156,7 @@ export function presentGap(ctx: PresentContext, claim: ClaimSummary, measurement
     measured: formatFigure(ctx, announced, head.value, row?.unit),
     measuredOn: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day'),
     percentText: head.percentRealised === null ? null : formatPercent(head.percentRealised, ctx.locale),
-    factorText: head.factor === null || head.direction === 'equal' ? null : formatFactor(head.factor >= 1 ? head.factor : 1 / head.factor, ctx.locale),
-    factorLabel: head.factor !== null && head.factor < 1 ? ctx.t('gap.factor_below') : ctx.t('gap.factor'),
+    ...presentFactor(ctx, head),
     absolute: formatSignedNumber(head.absoluteGap, ctx.locale, { maximumFractionDigits: 2 }),
     equal: head.direction === 'equal',
     proxyWarning: head.proxy ? ctx.t('gap.proxy_warning', { definition: row?.definition ?? '' }) : null,
@@ -331,8 +330,25 @@ export interface ClaimCard {
   measured: string | null;
   percentText: string | null;
   factorText: string | null;
+  factorLabel: string;
+  /** The announcement is higher than the measurement (what the feeds' sentence says). */
+  factorAbove: boolean;
   proxy: boolean;
   verdict: { key: string; label: string } | null;
+}
+
+/**
+ * "×50,5" and what it means, or nothing when no factor applies (equal figures, a zero, opposite
+ * signs). The claim page, the cards and the feeds all show a factor by this one rule.
+ */
+function presentFactor(ctx: PresentContext, figures: Pick<MeasurementGap, 'factor' | 'direction'>): { factorText: string | null; factorLabel: string; factorAbove: boolean } {
+  const { factor, direction } = figures;
+  const shown = factor !== null && direction !== 'equal';
+  return {
+    factorText: shown ? formatFactor(factor >= 1 ? factor : 1 / factor, ctx.locale) : null,
+    factorLabel: factor !== null && factor < 1 ? ctx.t('gap.factor_below') : ctx.t('gap.factor'),
+    factorAbove: shown && direction === 'above',
+  };
 }
 
 /** A claim in a list, from its stored tracking fields only (no measurement query per card). */
@@ -342,6 +358,7 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
   const value = announced.value;
   const measuredValue = tracking?.headlineValue;
   const hasGap = typeof value === 'number' && typeof measuredValue === 'number' && announced.kind !== 'deadline';
+  const figures = hasGap ? compareFigures(value, measuredValue) : null;
   return {
     slug: claim.slug,
     title: claim.title,
@@ -352,8 +369,8 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
     stateKey: state,
     announced: presentAnnounced(ctx, announced),
     measured: hasGap ? formatFigure(ctx, announced, measuredValue, tracking?.headlineUnit) : null,
-    percentText: hasGap && value !== 0 ? formatPercent((measuredValue / value) * 100, ctx.locale) : null,
-    factorText: hasGap && measuredValue !== 0 && value / measuredValue > 1 ? formatFactor(value / measuredValue, ctx.locale) : null,
+    percentText: figures?.percentRealised != null ? formatPercent(figures.percentRealised, ctx.locale) : null,
+    ...(figures ? presentFactor(ctx, figures) : { factorText: null, factorLabel: ctx.t('gap.factor'), factorAbove: false }),
     proxy: hasGap && tracking?.headlineProxy === true,
     verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
   };

@@ -78,7 +78,7 @@ function gapParagraphs(ctx: PresentContext, update: FeedUpdate): string[] {
   if (card.measured && card.percentText) {
     return [
       ctx.t('feed.gap.measured', { announced: card.announced ?? '—', measured: card.measured, percent: card.percentText }),
-      ...(card.factorText ? [ctx.t('feed.gap.factor', { factor: card.factorText })] : []),
+      ...(card.factorText && card.factorAbove ? [ctx.t('feed.gap.factor', { factor: card.factorText })] : []),
       ...(card.proxy ? [ctx.t('feed.gap.proxy')] : []),
     ];
   }

@@ -153,6 +153,21 @@ function factorOf(announced: number, value: number): number | null {
   return finiteOrNull(announced / value);
 }
 
+/**
+ * How a measured figure compares with the announced one: the one rule for the claim page,
+ * the claim cards, the feeds and the API (a card reads the headline figure from tracking).
+ */
+export function compareFigures(announced: number, measured: number): Pick<MeasurementGap, 'absoluteGap' | 'percentRealised' | 'factor' | 'direction'> {
+  const a = noNegativeZero(announced);
+  const value = noNegativeZero(measured);
+  return {
+    absoluteGap: noNegativeZero(a - value),
+    percentRealised: a === 0 ? null : finiteOrNull((value / a) * 100),
+    factor: factorOf(a, value),
+    direction: directionOf(a, value),
+  };
+}
+
 export function computeNumericGap(input: {
   announced: number;
   announcedAt: Date;
@@ -184,10 +199,7 @@ export function computeNumericGap(input: {
       id: m.id,
       value,
       asOf: m.asOf,
-      absoluteGap: noNegativeZero(announced - value),
-      percentRealised: announced === 0 ? null : finiteOrNull((value / announced) * 100),
-      factor: factorOf(announced, value),
-      direction: directionOf(announced, value),
+      ...compareFigures(announced, value),
       changeFromPrevious,
       changePerDay: changeFromPrevious === null || elapsedDays === 0 ? null : finiteOrNull(changeFromPrevious / elapsedDays),
       daysAfterAnnouncement: daysBetween(announcedAt, m.asOf, timeZone),

@@ -125,6 +125,8 @@ claimSchema.index({ topics: 1, updatedAt: -1 });
 claimSchema.index({ speaker: 1, updatedAt: -1 });
 claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
+/** The CSV export's order, so it streams from the index. */
+claimSchema.index({ status: 1, saidAt: 1, _id: 1 });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */
 claimSchema.plugin(publicContent);

@@ -5,8 +5,8 @@
  *   content version and the clock epoch, see content-version.service.ts) and its URL, so a
  *   matching If-None-Match (or an If-Modified-Since not older than the last change) is
  *   answered 304 at once: no query, no rendering.
- * - **Rendered once.** A 200 sent with `res.send` (pages, feeds, JSON) is kept in memory,
- *   under a byte budget (LRU), and served again until the content state changes.
+ * - **Rendered once.** A 200 (a page, a feed, JSON, or a streamed export up to 2 MiB) is
+ *   kept in memory, under a byte budget (LRU), and served again until the content state changes.
  * - **Never from a half-known state.** While the state is unknown (a local write is being
  *   published, or the version has not been read yet), requests go to the routes and nothing
  *   is stored.
@@ -106,27 +106,52 @@ export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skip
     }
     stats.misses++;
     stats.renders++;
-    const send = res.send.bind(res);
-    res.send = (body?: unknown) => {
-      if (res.statusCode === 200 && (typeof body === 'string' || Buffer.isBuffer(body))) {
-        if (!res.get('Cache-Control')) res.set('Cache-Control', PUBLIC_CACHE_CONTROL);
-        if (!res.get('Last-Modified')) res.set('Last-Modified', current.lastModified.toUTCString());
-        res.set('ETag', etag);
-        const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
-        // Kept only if nothing changed while it was being built.
-        if (bytes.length <= MAX_ENTRY_BYTES && state()?.key === current.key && !res.get('Set-Cookie')) {
-          const headers: Record<string, string | string[]> = {};
-          for (const [name, value] of Object.entries(res.getHeaders())) {
-            if (value !== undefined && !PER_RESPONSE_HEADERS.has(name)) headers[name] = typeof value === 'number' ? String(value) : value;
-          }
-          if (!headers['content-type'] && typeof body === 'string') headers['content-type'] = 'text/html; charset=utf-8';
-          entries.set(url, { stateKey: current.key, headers, body: bytes });
-          stats.stored++;
-        }
-        return send(body);
+    // The validators go out with the response, whether it is sent whole or streamed; a route
+    // may still set its own Cache-Control or Last-Modified.
+    res.set({ ETag: etag, 'Cache-Control': PUBLIC_CACHE_CONTROL, 'Last-Modified': current.lastModified.toUTCString() });
+    // An error answers with no validators: a CDN must not hold a 404 past the claim's publication.
+    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
+    res.writeHead = ((status: number, ...rest: unknown[]) => {
+      if (status >= 400 && res.getHeader('ETag') === etag) {
+        res.removeHeader('ETag');
+        res.removeHeader('Last-Modified');
+        if (res.getHeader('Cache-Control') === PUBLIC_CACHE_CONTROL) res.removeHeader('Cache-Control');
       }
-      return send(body);
+      return writeHead(status, ...rest);
+    }) as Response['writeHead'];
+    const chunks: Buffer[] = [];
+    let captured = 0;
+    let capturing = req.method === 'GET';
+    const capture = (chunk: unknown, encoding?: unknown): void => {
+      if (!capturing || chunk === undefined || chunk === null || typeof chunk === 'function') return;
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      captured += bytes.length;
+      if (captured > MAX_ENTRY_BYTES) {
+        capturing = false;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(bytes);
     };
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      capture(chunk, rest[0]);
+      return write(chunk, ...rest);
+    }) as Response['write'];
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      capture(chunk, rest[0]);
+      // Kept only if whole, a 200, and nothing changed while it was being built.
+      if (capturing && res.statusCode === 200 && state()?.key === current.key && !res.get('Set-Cookie')) {
+        const headers: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(res.getHeaders())) {
+          if (value !== undefined && !PER_RESPONSE_HEADERS.has(name)) headers[name] = typeof value === 'number' ? String(value) : value;
+        }
+        entries.set(url, { stateKey: current.key, headers, body: Buffer.concat(chunks) });
+        stats.stored++;
+      }
+      return end(chunk, ...rest);
+    }) as Response['end'];
     next();
   };
   return Object.assign(handler, {

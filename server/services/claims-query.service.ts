@@ -19,8 +19,8 @@ export type SpeakerRef = WithId<Pick<Speaker, 'slug' | 'name' | 'role' | 'organi
 export type TopicRef = WithId<Pick<Topic, 'slug' | 'name'>>;
 export type ClaimSummary = WithId<Omit<Claim, 'speaker' | 'topics'>> & { speaker: SpeakerRef; topics: TopicRef[] };
 
-const SPEAKER_FIELDS = 'slug name role organisation kind sameAs';
-const TOPIC_FIELDS = 'slug name';
+export const SPEAKER_FIELDS = 'slug name role organisation kind sameAs';
+export const TOPIC_FIELDS = 'slug name';
 
 /*
  * The connection sets sanitizeFilter, so operators written here are marked trusted():

@@ -27,8 +27,12 @@ export type CsvCell = string | number | boolean | Date | null | undefined;
  * README says to read the files as utf-8-sig.
  */
 export function toCsv(header: readonly string[], rows: readonly CsvCell[][]): string {
-  return stringify([[...header], ...rows], {
-    bom: true,
+  return csvLines([[...header], ...rows], true);
+}
+
+function csvLines(rows: readonly CsvCell[][], bom: boolean): string {
+  return stringify(rows as CsvCell[][], {
+    bom,
     record_delimiter: 'windows',
     cast: {
       string: neutraliseFormula,
@@ -69,6 +73,17 @@ export const CLAIMS_CSV_COLUMNS = [
 
 /** One row per published claim; "measured" is the headline figure the claim page shows. */
 export function buildClaimsCsv(claims: readonly ClaimSummary[], site: { siteUrl: string; now: Date; timeZone: string }): string {
+  return claimsCsvHead() + claimsCsvRows(claims, site);
+}
+
+/** The start of the claims CSV (byte-order mark and header line), for a streamed export. */
+export function claimsCsvHead(): string {
+  return csvLines([[...CLAIMS_CSV_COLUMNS]], true);
+}
+
+/** Rows of the claims CSV, for one batch of a streamed export. */
+export function claimsCsvRows(claims: readonly ClaimSummary[], site: { siteUrl: string; now: Date; timeZone: string }): string {
+  if (claims.length === 0) return '';
   const rows = claims.map((claim): CsvCell[] => {
     const { announced } = claim;
     const headline = headlineFigure(claim, site.now, site.timeZone);
@@ -100,7 +115,7 @@ export function buildClaimsCsv(claims: readonly ClaimSummary[], site: { siteUrl:
       source?.url,
     ];
   });
-  return toCsv(CLAIMS_CSV_COLUMNS, rows);
+  return csvLines(rows, false);
 }
 
 export const MEASUREMENTS_CSV_COLUMNS = [

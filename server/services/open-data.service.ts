@@ -3,7 +3,7 @@ import { ClaimModel } from '../../models/claim.model';
 import { UpdateModel, type Update } from '../../models/update.model';
 import type { Claim } from '../../models/claim.model';
 import { ensurePublicStateBackfilled } from './claim-public-state.service';
-import { populateRefs, type ClaimSummary } from './claims-query.service';
+import { populateRefs, SPEAKER_FIELDS, TOPIC_FIELDS, type ClaimSummary } from './claims-query.service';
 import { computeNumericGap, type MeasurementGap } from './gap.service';
 
 /**
@@ -27,6 +27,28 @@ export function measurementUnit(claim: Pick<Claim, 'announced'>, m: { unit?: str
 }
 
 /** Every published claim, oldest statement first: a stable order, so two exports diff cleanly. */
+/**
+ * Every published claim in batches, in the export's order (said, then id) from an index:
+ * a whole-collection export holds one batch at a time, never the whole collection.
+ */
+export async function* publishedClaimBatches(batchSize = 500): AsyncGenerator<ClaimSummary[]> {
+  const cursor = ClaimModel.find({ status: 'published' }).sort({ saidAt: 1, _id: 1 }).lean().cursor({ batchSize });
+  let batch: unknown[] = [];
+  const populated = async (docs: unknown[]) =>
+    (await ClaimModel.populate(docs, [
+      { path: 'speaker', select: SPEAKER_FIELDS },
+      { path: 'topics', select: TOPIC_FIELDS },
+    ])) as unknown as ClaimSummary[];
+  for await (const doc of cursor) {
+    batch.push(doc);
+    if (batch.length >= batchSize) {
+      yield await populated(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield await populated(batch);
+}
+
 export async function listAllPublishedClaims(): Promise<ClaimSummary[]> {
   return populateRefs(ClaimModel.find({ status: 'published' }).sort({ saidAt: 1, _id: 1 }));
 }

@@ -3,6 +3,7 @@ import { ClaimModel } from '../../../models/claim.model';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { UpdateModel } from '../../../models/update.model';
 import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
+import { publishedClaimBatches } from '../../../server/services/open-data.service';
 import { testConfig } from '../../helpers/app';
 import { csvRecords } from '../../helpers/csv';
 import { startSeededApp, TEST_NOW, type SeededApp } from '../../helpers/seeded-app';
@@ -167,5 +168,20 @@ describe('formula injection', () => {
       await UpdateModel.deleteMany({ claim: hostile._id });
       await ClaimModel.deleteOne({ _id: hostile._id });
     }
+  });
+});
+
+describe('the streamed claims export', () => {
+  it('when the claims are read in batches, then every published claim comes once, in the export order, a batch at a time', async () => {
+    const batches: string[][] = [];
+    for await (const batch of publishedClaimBatches(4)) batches.push(batch.map((c) => c.slug));
+    const expected = (await ClaimModel.find({ status: 'published' }).sort({ saidAt: 1, _id: 1 }).lean()).map((c) => c.slug);
+    expect(expected.length).toBeGreaterThan(8);
+    expect(batches.every((b) => b.length <= 4)).toBe(true);
+    expect(batches.slice(0, -1).every((b) => b.length === 4)).toBe(true);
+    expect(batches.flat()).toEqual(expected);
+    const first = await publishedClaimBatches(4).next();
+    expect(first.done).toBe(false);
+    expect(first.value?.[0]?.speaker).toHaveProperty('name');
   });
 });

@@ -19,6 +19,7 @@ function findRoot(from: string): string {
 export const ROOT = findRoot(__dirname);
 export const DB_ENTRY = path.join(ROOT, 'dist/server/db/embedded/cli.js');
 export const APP_ENTRY = path.join(ROOT, 'dist/server/index.js');
+export const HELLO_ENTRY = path.join(ROOT, 'dist/test/bench/hello-app.js');
 
 export interface ChildHandle {
   child: ChildProcess;
@@ -57,12 +58,16 @@ function startChild(entry: string, args: string[], vars: Record<string, string>,
       child.kill('SIGKILL');
       reject(new Error(`${path.basename(entry)} did not start within ${timeoutMs} ms:\n${out.slice(-4000)}`));
     }, timeoutMs);
+    let isReady = false;
     const onData = (chunk: Buffer) => {
       out += chunk.toString();
-      // Keep only the tail: a long run logs a lot.
+      // Keep only the tail: a long run logs a lot (the app logs every request at info).
       if (out.length > 200_000) out = out.slice(-100_000);
+      // Once ready, stop scanning: under load this process also runs the load generator.
+      if (isReady) return;
       const match = ready.exec(out);
       if (match) {
+        isReady = true;
         clearTimeout(timer);
         resolve({ handle, match });
       }
@@ -141,6 +146,16 @@ export async function startAppProcess(dataDir: string, { timeoutMs = 600_000, en
     throw err;
   }
   return { ...handle, baseUrl, readyMs: performance.now() - started };
+}
+
+export interface HelloProcess extends ChildHandle {
+  baseUrl: string;
+}
+
+/** The bare Express "hello" (hello-app.ts) in production mode on any free port: the page benchmark's yardstick. */
+export async function startHelloProcess({ timeoutMs = 30_000 } = {}): Promise<HelloProcess> {
+  const { handle, match } = await startChild(HELLO_ENTRY, [], { NODE_ENV: 'production', PORT: '0' }, /listening on http:\/\/localhost:(\d+)/, timeoutMs);
+  return { ...handle, baseUrl: `http://127.0.0.1:${match[1]!}` };
 }
 
 export interface MemoryUse {

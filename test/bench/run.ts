@@ -12,11 +12,15 @@
  *    claim's measurements).
  * 4. Forces a compaction (`{compact: 'claims'}`) while pinging: the longest stall.
  * 5. The storage figures on a synthetic collection (storage-bench.ts).
+ * 6. The page benchmark (pages-bench.ts): the app's pages, feeds and API beside a bare
+ *    Express "hello", with autocannon, at seed only, 10 000 / 100 000 (step 1's DATA_DIR when
+ *    it is that size) and, with BENCH_SCALE=large, 100 000 / 1 000 000.
  *
  * Scale: 10 000 claims / 100 000 measurements by default; BENCH_SCALE=large is 100 000 /
  * 1 000 000 (several minutes, a few GB of memory). BENCH_CLAIMS and
  * BENCH_MEASUREMENTS_PER_CLAIM override either; BENCH_STORAGE=0 skips step 5;
- * BENCH_KEEP_DATA=1 keeps the DATA_DIR and prints where it is.
+ * BENCH_KEEP_DATA=1 keeps the DATA_DIR and prints where it is. BENCH_DB=0 skips steps 1 to
+ * 5 (the page benchmark then generates its own datasets); BENCH_PAGES=0 skips step 6.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -28,6 +32,7 @@ import { startPinger, type PingStats } from './ping-stalls';
 import { readMemory, startAppProcess, startEmbeddedDbProcess } from './processes';
 import { measureFind, type FindSpec, type QueryLatency } from './query-latency';
 import { count, heading, line, mebibytes, ms, seconds } from './report';
+import { runPagesBench } from './pages-bench';
 import { runStorageBench } from './storage-bench';
 
 const STALL_TARGET_MS = 100;
@@ -164,80 +169,94 @@ async function forcedCompaction(uri: string, db: Db): Promise<void> {
   loopDelayLines(await serverLoopDelay(uri, false));
 }
 
+/** Steps 1 to 5 on `dataDir`; resolves with the generated dataset (left in `dataDir`). */
+async function benchDatabase(scale: Scale, dataDir: string): Promise<GeneratedDataset> {
+  heading('Generation (embedded server in a child process, pinged every 10 ms)');
+  const db = await startEmbeddedDbProcess(dataDir);
+  let dataset: GeneratedDataset;
+  let generationStalls: PingStats;
+  let generationLoopDelay: LoopDelay | null;
+  try {
+    await serverLoopDelay(db.uri, true);
+    const pinger = await startPinger(db.uri);
+    try {
+      dataset = await generateDataset({ uri: db.uri, claims: scale.claims, measurementsPerClaim: scale.measurementsPerClaim, seed: 1, batchSize: 1000, inFlight: 3 });
+    } finally {
+      generationStalls = await pinger.stop();
+    }
+    generationLoopDelay = await serverLoopDelay(db.uri, false);
+  } catch (err) {
+    await db.stop('SIGKILL');
+    throw err;
+  }
+  const closed = await db.stop('SIGTERM');
+  const { counts } = dataset;
+  line(
+    `generation time (${count(counts.claims)} claims, ${count(counts.measurements)} measurements, ${count(counts.updates)} updates)`,
+    seconds(dataset.ms),
+    `< ${seconds(scale.generationTargetMs)}`,
+    dataset.ms < scale.generationTargetMs,
+  );
+  line(`  claims published / draft / deleted`, `${count(counts.published)} / ${count(counts.drafts)} / ${count(counts.deleted)}`);
+  line(`  speakers, topics, timeline events`, `${count(counts.speakers)}, ${count(counts.topics)}, ${count(counts.timelineEvents)}`);
+  line('  documents checked against the models', count(dataset.validated));
+  stallLines('generation', generationStalls);
+  loopDelayLines(generationLoopDelay);
+  line('embedded server stop (SIGTERM, compacts on close)', ms(closed.ms));
+  line('DATA_DIR size after compaction', mebibytes(dirSize(dataDir)));
+
+  heading('The app on that DATA_DIR (node dist/server/index.js, NODE_ENV=production)');
+  const app = await startAppProcess(dataDir);
+  try {
+    line('start-up: spawn to /readyz 200', seconds(app.readyMs), `< ${seconds(STARTUP_TARGET_MS)}`, app.readyMs < STARTUP_TARGET_MS);
+    const memory = readMemory(app.pid);
+    line('RSS after start (VmRSS)', memory ? mebibytes(memory.rssBytes) : 'n/a', `< ${mebibytes(RSS_TARGET_BYTES)}`, memory ? memory.rssBytes < RSS_TARGET_BYTES : undefined);
+    if (memory) line('  peak RSS so far (VmHWM)', mebibytes(memory.peakRssBytes));
+
+    const owner = readDataDirOwner(dataDir);
+    if (!owner?.uri) throw new Error(`the app does not record its embedded server's URI in ${dataDir}`);
+    heading(`Queries through the driver (${owner.uri}, database ${dataset.dbName})`);
+    const client = await new MongoClient(owner.uri, { maxPoolSize: 2 }).connect();
+    try {
+      const appDb = client.db(dataset.dbName);
+      await benchQueries(appDb, dataset);
+      heading('Forced compaction, pinged every 10 ms');
+      await forcedCompaction(owner.uri, appDb);
+    } finally {
+      await client.close();
+    }
+    const after = readMemory(app.pid);
+    if (after) line('app RSS after the queries (VmRSS)', mebibytes(after.rssBytes), `< ${mebibytes(RSS_TARGET_BYTES)}`, after.rssBytes < RSS_TARGET_BYTES);
+  } finally {
+    const stopped = await app.stop('SIGTERM');
+    line('app stop (SIGTERM, compacts on close)', ms(stopped.ms));
+  }
+
+  if (process.env.BENCH_STORAGE !== '0') {
+    heading('Storage, synthetic collection (in this process)');
+    await runStorageBench();
+  }
+  return dataset;
+}
+
 async function main(): Promise<void> {
   const scale = scaleFromEnv();
+  const runDb = process.env.BENCH_DB !== '0';
+  const runPages = process.env.BENCH_PAGES !== '0';
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ecart-bench-data-'));
   const keep = process.env.BENCH_KEEP_DATA === '1';
   process.stdout.write(`Écart benchmarks: node ${process.version}, ${os.cpus().length} CPUs, scale ${scale.name} (${count(scale.claims)} claims, ${count(scale.claims * scale.measurementsPerClaim)} measurements)\n`);
   process.stdout.write('Figures are printed, never enforced: compare runs on the same machine.\n');
   try {
-    heading('Generation (embedded server in a child process, pinged every 10 ms)');
-    const db = await startEmbeddedDbProcess(dataDir);
-    let dataset: GeneratedDataset;
-    let generationStalls: PingStats;
-    let generationLoopDelay: LoopDelay | null;
-    try {
-      await serverLoopDelay(db.uri, true);
-      const pinger = await startPinger(db.uri);
-      try {
-        dataset = await generateDataset({ uri: db.uri, claims: scale.claims, measurementsPerClaim: scale.measurementsPerClaim, seed: 1, batchSize: 1000, inFlight: 3 });
-      } finally {
-        generationStalls = await pinger.stop();
-      }
-      generationLoopDelay = await serverLoopDelay(db.uri, false);
-    } catch (err) {
-      await db.stop('SIGKILL');
-      throw err;
-    }
-    const closed = await db.stop('SIGTERM');
-    const { counts } = dataset;
-    line(
-      `generation time (${count(counts.claims)} claims, ${count(counts.measurements)} measurements, ${count(counts.updates)} updates)`,
-      seconds(dataset.ms),
-      `< ${seconds(scale.generationTargetMs)}`,
-      dataset.ms < scale.generationTargetMs,
-    );
-    line(`  claims published / draft / deleted`, `${count(counts.published)} / ${count(counts.drafts)} / ${count(counts.deleted)}`);
-    line(`  speakers, topics, timeline events`, `${count(counts.speakers)}, ${count(counts.topics)}, ${count(counts.timelineEvents)}`);
-    line('  documents checked against the models', count(dataset.validated));
-    stallLines('generation', generationStalls);
-    loopDelayLines(generationLoopDelay);
-    line('embedded server stop (SIGTERM, compacts on close)', ms(closed.ms));
-    line('DATA_DIR size after compaction', mebibytes(dirSize(dataDir)));
-
-    heading('The app on that DATA_DIR (node dist/server/index.js, NODE_ENV=production)');
-    const app = await startAppProcess(dataDir);
-    try {
-      line('start-up: spawn to /readyz 200', seconds(app.readyMs), `< ${seconds(STARTUP_TARGET_MS)}`, app.readyMs < STARTUP_TARGET_MS);
-      const memory = readMemory(app.pid);
-      line('RSS after start (VmRSS)', memory ? mebibytes(memory.rssBytes) : 'n/a', `< ${mebibytes(RSS_TARGET_BYTES)}`, memory ? memory.rssBytes < RSS_TARGET_BYTES : undefined);
-      if (memory) line('  peak RSS so far (VmHWM)', mebibytes(memory.peakRssBytes));
-
-      const owner = readDataDirOwner(dataDir);
-      if (!owner?.uri) throw new Error(`the app does not record its embedded server's URI in ${dataDir}`);
-      heading(`Queries through the driver (${owner.uri}, database ${dataset.dbName})`);
-      const client = await new MongoClient(owner.uri, { maxPoolSize: 2 }).connect();
-      try {
-        const appDb = client.db(dataset.dbName);
-        await benchQueries(appDb, dataset);
-        heading('Forced compaction, pinged every 10 ms');
-        await forcedCompaction(owner.uri, appDb);
-      } finally {
-        await client.close();
-      }
-      const after = readMemory(app.pid);
-      if (after) line('app RSS after the queries (VmRSS)', mebibytes(after.rssBytes), `< ${mebibytes(RSS_TARGET_BYTES)}`, after.rssBytes < RSS_TARGET_BYTES);
-    } finally {
-      const stopped = await app.stop('SIGTERM');
-      line('app stop (SIGTERM, compacts on close)', ms(stopped.ms));
-    }
-
-    if (process.env.BENCH_STORAGE !== '0') {
-      heading('Storage, synthetic collection (in this process)');
-      await runStorageBench();
+    const dataset = runDb ? await benchDatabase(scale, dataDir) : null;
+    if (runPages) {
+      // Always 10 000 / 100 000 (the issue's targets are for it), and the scale's own size when it differs.
+      const sizes = [{ claims: 10_000, measurementsPerClaim: 10 }];
+      if (scale.claims !== 10_000 || scale.measurementsPerClaim !== 10) sizes.push({ claims: scale.claims, measurementsPerClaim: scale.measurementsPerClaim });
+      await runPagesBench({ sizes, ...(dataset ? { reuse: { dataDir, dataset } } : {}) });
     }
   } finally {
-    if (keep) process.stdout.write(`\nDATA_DIR kept: ${dataDir}\n`);
+    if (keep && runDb) process.stdout.write(`\nDATA_DIR kept: ${dataDir}\n`);
     else rmSync(dataDir, { recursive: true, force: true });
   }
 }

@@ -74,6 +74,17 @@ export function createApp({
   // Query strings stay flat strings: `?topic[$ne]=x` must never reach MongoDB as an object.
   app.set('query parser', 'simple');
 
+  // Cached pages and 304s are answered first, before even the request log (a log line would
+  // cost more than the answer): their stored headers already hold what helmet set when they
+  // were rendered, and they cost nothing, so they are never shed either.
+  const cache = renderCache({
+    state: () => contentVersions.current(),
+    maxBytes: renderCacheBytes,
+    skipPrefixes: [...SESSION_PATHS, STATIC_PREFIX, '/healthz', '/readyz'],
+  });
+  app.locals.renderCache = cache;
+  app.locals.contentVersions = contentVersions;
+  app.use(cache);
   app.use(requestLogger(logger));
   app.use(
     helmet({
@@ -116,12 +127,7 @@ export function createApp({
   );
 
   app.use(healthRouter(database));
-  // Cached pages and 304s cost nothing: they are served before load shedding, which only
-  // bounds the requests that reach the routes (health checks and assets come earlier still).
-  const cache = renderCache({ state: () => contentVersions.current(), maxBytes: renderCacheBytes, skipPrefixes: SESSION_PATHS });
-  app.locals.renderCache = cache;
-  app.locals.contentVersions = contentVersions;
-  app.use(cache);
+  // After the health checks (never shed) and the static assets (cheap, and needed by the pages already served).
   app.use(loadShedder.middleware({ locale: config.locale }));
   app.use(
     SESSION_PATHS,

@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import { createApp } from './app';
+import { ContentVersions } from './services/content-version.service';
 import { ConfigError, loadConfig, type Config } from './config';
 import { connectDatabase, type DatabaseHandle } from './db/connect';
 import { createLogger, type Logger } from './logger';
@@ -92,7 +93,10 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const loadShedder = createLoadShedder();
-  const app = createApp({ config, logger, database: { pingDatabase: () => database.ping() }, loadShedder });
+  // Known before the first request, so the first pages are cached and carry their ETag.
+  const contentVersions = new ContentVersions({ clock: () => new Date(), timeZone: config.timeZone, onError: (err, what) => logger.warn({ err }, `could not ${what}`) });
+  await contentVersions.settled();
+  const app = createApp({ config, logger, database: { pingDatabase: () => database.ping() }, loadShedder, contentVersions });
   const server = await listen(app, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

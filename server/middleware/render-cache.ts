@@ -89,6 +89,7 @@ export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skip
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag) || notModifiedSince(req, current.lastModified)) {
       const hit = entries.get(url);
       stats.notModified++;
+      Object.assign(res, { fromRenderCache: true });
       res.status(304).set({
         ETag: etag,
         'Cache-Control': (hit?.headers['cache-control'] as string | undefined) ?? PUBLIC_CACHE_CONTROL,
@@ -100,6 +101,7 @@ export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skip
     const hit = entries.get(url);
     if (hit && hit.stateKey === current.key) {
       stats.hits++;
+      Object.assign(res, { fromRenderCache: true });
       res.status(200).set(hit.headers).set('ETag', etag);
       res.end(req.method === 'HEAD' ? undefined : hit.body);
       return;

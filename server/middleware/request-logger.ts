@@ -18,7 +18,9 @@ export function requestLogger(logger: Logger) {
     },
     customLogLevel(_req, res, err) {
       if (err || res.statusCode >= 500) return 'error';
-      if (res.statusCode >= 400) return 'info';
+      // Answers from the render cache (and 304s) cost nothing and come by the thousand: a
+      // log line each would cost more than the answer.
+      if (res.statusCode === 304 || (res as ServerResponse & { fromRenderCache?: boolean }).fromRenderCache === true) return 'debug';
       return 'info';
     },
     autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },

@@ -136,9 +136,20 @@ export class ContentVersions {
     };
   }
 
+  /** The newsroom's day holding `now`, remembered: time-zone arithmetic is too slow to do per request. */
+  private day: { start: number; end: number } = { start: 0, end: -1 };
+
+  private midnightBefore(now: number): number {
+    if (now < this.day.start || now >= this.day.end) {
+      const start = DateTime.fromMillis(now, { zone: this.options.timeZone }).startOf('day');
+      this.day = { start: start.toMillis(), end: start.plus({ days: 1 }).toMillis() };
+    }
+    return this.day.start;
+  }
+
   /** The last instant at or before `now` when pages changed by themselves. */
   private epochAt(now: number): number {
-    const midnight = DateTime.fromMillis(now, { zone: this.options.timeZone }).startOf('day').toMillis();
+    const midnight = this.midnightBefore(now);
     const deadlines = [this.lastDeadline, this.nextDeadline].filter((d): d is number => d !== null && d <= now);
     return Math.max(midnight, ...deadlines);
   }

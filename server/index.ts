@@ -97,6 +97,7 @@ async function main(): Promise<void> {
   const contentVersions = new ContentVersions({ clock: () => new Date(), timeZone: config.timeZone, onError: (err, what) => logger.warn({ err }, `could not ${what}`) });
   await contentVersions.settled();
   const app = createApp({ config, logger, database: { pingDatabase: () => database.ping() }, loadShedder, contentVersions });
+  await (app.locals.templatesReady as Promise<void>);
   const server = await listen(app, config.port);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

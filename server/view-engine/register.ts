@@ -60,4 +60,12 @@ export function registerViewEngine(app: Express, { viewsDir, publicDir, config, 
   // mode (ECART_WATCH_TEMPLATES, `npm run dev`) re-reads them, so template edits show on reload.
   app.set('view cache', !config.watchTemplates);
   app.locals.lang = config.locale;
+  // Compiled ahead, so even the first request of each page is not the one that pays for it
+  // (index.ts waits for this before listening).
+  app.locals.templatesReady = config.watchTemplates
+    ? Promise.resolve()
+    : Promise.all([hbs.getTemplates(viewsDir, { cache: true }), hbs.getPartials({ cache: true })]).then(
+        () => undefined,
+        (err: unknown) => logger?.warn({ err }, 'templates could not be compiled ahead; they will be on first use'),
+      );
 }

@@ -4,6 +4,7 @@ import { getPublishedClaim } from '../services/claims-query.service';
 import { buildMeasurementsCsv, claimsCsvHead, claimsCsvRows } from '../services/csv-export.service';
 import { publishedClaimBatches } from '../services/open-data.service';
 import type { Clock } from './public.controller';
+import { writeChunk } from './stream-helpers';
 
 function csvHeaders(res: Response, filename: string): Response {
   return res.set({
@@ -18,10 +19,6 @@ function sendCsv(res: Response, filename: string, csv: string): void {
   csvHeaders(res, filename).send(csv);
 }
 
-/** Writes a chunk, waiting when the client reads slower than the export is made. */
-async function writeChunk(res: Response, chunk: string): Promise<void> {
-  if (chunk.length > 0 && !res.write(chunk)) await new Promise<void>((resolve) => res.once('drain', resolve));
-}
 
 export function csvController(config: Pick<Config, 'siteUrl' | 'timeZone'>, clock: Clock) {
   return {

@@ -26,39 +26,58 @@ function later(a: Date | null | undefined, b: Date | null | undefined): Date | n
  * profile or list changes when one of its claims does.
  */
 export async function listSitemapEntries(): Promise<SitemapEntry[]> {
-  const claims = await ClaimModel.find({ status: 'published' }, 'slug speaker topics updatedAt tracking.lastUpdateAt')
-    .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })
-    .lean<{ slug: string; speaker: Types.ObjectId; topics: Types.ObjectId[]; updatedAt?: Date; tracking?: { lastUpdateAt?: Date } }[]>();
+  const entries: SitemapEntry[] = [];
+  for await (const entry of sitemapEntries()) entries.push(entry);
+  return entries;
+}
+
+type SitemapClaim = { slug: string; speaker: Types.ObjectId; topics: Types.ObjectId[]; updatedAt?: Date; tracking?: { lastUpdateAt?: Date } };
+
+/**
+ * The same entries, streamed: claims come from an index cursor, one at a time; only the
+ * latest date per speaker and per topic is kept (a few hundred at most), never the claims.
+ */
+export async function* sitemapEntries(): AsyncGenerator<SitemapEntry> {
+  const published = { status: 'published' };
+  // The home page and the list change when any claim does: the latest of both dates, each from an index.
+  const [lastUpdated, lastEdited] = await Promise.all([
+    ClaimModel.findOne(published, 'tracking.lastUpdateAt').sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).lean<SitemapClaim>(),
+    ClaimModel.findOne(published, 'updatedAt').sort({ updatedAt: -1 }).lean<SitemapClaim>(),
+  ]);
+  const latest = later(lastUpdated?.tracking?.lastUpdateAt, lastEdited?.updatedAt);
+  yield { path: '/', lastmod: latest };
+  yield { path: '/claims', lastmod: latest };
   const latestBySpeaker = new Map<string, Date | null>();
   const latestByTopic = new Map<string, Date | null>();
-  let latest: Date | null = null;
-  const claimEntries = claims.map((claim) => {
+  const claims = ClaimModel.find(published, 'slug speaker topics updatedAt tracking.lastUpdateAt')
+    .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })
+    .lean<SitemapClaim[]>()
+    .cursor({ batchSize: 500 });
+  for await (const claim of claims as AsyncIterable<SitemapClaim>) {
     const lastmod = later(claim.tracking?.lastUpdateAt, claim.updatedAt);
-    latest = later(latest, lastmod);
     latestBySpeaker.set(String(claim.speaker), later(latestBySpeaker.get(String(claim.speaker)), lastmod));
     for (const topic of claim.topics) latestByTopic.set(String(topic), later(latestByTopic.get(String(topic)), lastmod));
-    return { path: `/claims/${claim.slug}`, lastmod };
-  });
+    yield { path: `/claims/${claim.slug}`, lastmod };
+  }
   const [speakers, topics] = await Promise.all([
     SpeakerModel.find({ _id: trusted({ $in: [...latestBySpeaker.keys()] }) }, 'slug').sort({ slug: 1 }).lean(),
     TopicModel.find({ _id: trusted({ $in: [...latestByTopic.keys()] }) }, 'slug').sort({ slug: 1 }).lean(),
   ]);
-  return [
-    { path: '/', lastmod: latest },
-    { path: '/claims', lastmod: latest },
-    ...claimEntries,
-    ...speakers.map((s) => ({ path: `/speakers/${s.slug}`, lastmod: latestBySpeaker.get(String(s._id)) ?? null })),
-    ...topics.map((t) => ({ path: `/topics/${t.slug}`, lastmod: latestByTopic.get(String(t._id)) ?? null })),
-  ];
+  for (const speaker of speakers) yield { path: `/speakers/${speaker.slug}`, lastmod: latestBySpeaker.get(String(speaker._id)) ?? null };
+  for (const topic of topics) yield { path: `/topics/${topic.slug}`, lastmod: latestByTopic.get(String(topic._id)) ?? null };
+}
+
+export const SITEMAP_HEAD = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n';
+export const SITEMAP_TAIL = '</urlset>\n';
+
+export function sitemapUrlXml(entry: SitemapEntry, siteUrl: string): string {
+  const lastmod = entry.lastmod ? `<lastmod>${entry.lastmod.toISOString()}</lastmod>` : '';
+  return `  <url><loc>${escapeMarkup(`${siteUrl}${entry.path}`)}</loc>${lastmod}</url>\n`;
 }
 
 /** The sitemaps.org XML for `entries`. One file holds up to 50 000 addresses, far more than a newsroom tracks. */
 export function buildSitemapXml(entries: SitemapEntry[], siteUrl: string): string {
-  const urls = entries.map((entry) => {
-    const lastmod = entry.lastmod ? `<lastmod>${entry.lastmod.toISOString()}</lastmod>` : '';
-    return `  <url><loc>${escapeMarkup(`${siteUrl}${entry.path}`)}</loc>${lastmod}</url>`;
-  });
-  return ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">', ...urls, '</urlset>', ''].join('\n');
+  return SITEMAP_HEAD + entries.map((entry) => sitemapUrlXml(entry, siteUrl)).join('') + SITEMAP_TAIL;
 }
 
 /**

@@ -70,6 +70,8 @@ const trackingSchema = new Schema(
     headlineUnit: { type: String },
     /** Deadlines: whether a measurement says it was delivered. */
     delivered: { type: Boolean, default: false },
+    /** Deadlines checked and not delivered: the due date (else null), so "overdue" is an index range. */
+    openDueAt: { type: Date },
     lastUpdateAt: { type: Date },
   },
   { _id: false },
@@ -124,6 +126,7 @@ claimSchema.index({ updatedAt: -1 });
 claimSchema.index({ topics: 1, updatedAt: -1 });
 claimSchema.index({ speaker: 1, updatedAt: -1 });
 claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
+claimSchema.index({ status: 1, 'tracking.openDueAt': 1, _id: 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
 /** The CSV export's order, so it streams from the index. */
 claimSchema.index({ status: 1, saidAt: 1, _id: 1 });

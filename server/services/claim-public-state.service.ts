@@ -75,6 +75,17 @@ export async function backfillPublicState(): Promise<{ claims: number }> {
     TopicModel.find({ publishedClaims: null }, { _id: 1 }).lean(),
     CounterModel.exists({ _id: PUBLISHED_CLAIMS_COUNTER }),
   ]);
+  // Checked, undelivered deadlines stored before tracking.openDueAt existed (looked for
+  // first, so a process start does not announce a write that changed nothing).
+  const openDeadlines = {
+    'announced.kind': 'deadline',
+    'tracking.measurementCount': trusted({ $gt: 0 }),
+    'tracking.delivered': trusted({ $ne: true }),
+    'tracking.openDueAt': trusted({ $exists: false }),
+  };
+  if (await ClaimModel.exists(openDeadlines)) {
+    await ClaimModel.updateMany(openDeadlines, [{ $set: { 'tracking.openDueAt': '$announced.dueAt' } }]);
+  }
   if (claimIds.length > 0 || speakers.length > 0 || topics.length > 0 || !counter) {
     await refreshPublishedCounts(
       speakers.map((s) => s._id),

@@ -15,6 +15,15 @@ export function gapScore(announced: number, measured: number): number | null {
 }
 
 /**
+ * The due date of a deadline that a measurement checked and found not delivered, else null:
+ * stored, so "overdue" is one indexed range (`openDueAt < now`) instead of a walk through
+ * every past deadline. The one rule; claimState and the list filters agree with it.
+ */
+export function openDueAt(announced: { kind: string; dueAt?: Date | null }, measurementCount: number, delivered: boolean): Date | null {
+  return announced.kind === 'deadline' && measurementCount > 0 && !delivered && announced.dueAt instanceof Date ? announced.dueAt : null;
+}
+
+/**
  * Recomputes the claim's derived `tracking` fields from its measurements, so list pages can
  * filter and sort with an index. Called after every change to a claim's measurements.
  */
@@ -55,6 +64,7 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
         'tracking.headlineProxy': headline?.proxy ?? null,
         'tracking.headlineUnit': headline?.unit ?? null,
         'tracking.delivered': measurements.some((m) => m.delivered === true),
+        'tracking.openDueAt': openDueAt(claim.announced, measurements.length, measurements.some((m) => m.delivered === true)),
         // Never moved back; null (an edit, a removal) leaves it where it is.
         'tracking.lastUpdateAt': lastUpdateAt === null || (previous && previous > lastUpdateAt) ? (previous ?? null) : lastUpdateAt,
       },

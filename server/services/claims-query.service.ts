@@ -32,12 +32,8 @@ export const TOPIC_FIELDS = 'slug name';
  * Past due with no measurement at all is still "awaiting": nobody has looked yet.
  */
 function overdueFilter(now: Date): FilterQuery<Claim> {
-  return {
-    'announced.kind': 'deadline',
-    'tracking.delivered': trusted({ $ne: true }),
-    'tracking.measurementCount': trusted({ $gt: 0 }),
-    'announced.dueAt': trusted({ $lt: now }),
-  };
+  // tracking.openDueAt is the due date of a checked, undelivered deadline (claim-tracking.service).
+  return { 'tracking.openDueAt': trusted({ $lt: now }) };
 }
 
 export function stateFilter(state: ClaimState, now: Date): FilterQuery<Claim> {
@@ -149,6 +145,7 @@ const HOME_UPDATES = 8;
 const HOME_OPEN = 6;
 
 export async function getHomePage(now: Date): Promise<HomePage> {
+  await ensurePublicStateBackfilled();
   const [updates, widestGaps, overdue, awaiting] = await Promise.all([
     latestPublicUpdates(HOME_UPDATES),
     populateRefs(
@@ -158,7 +155,7 @@ export async function getHomePage(now: Date): Promise<HomePage> {
         .limit(5),
     ),
     // Overdue deadlines first (the most newsworthy), then claims still awaiting a measurement.
-    populateRefs(ClaimModel.find({ status: 'published', ...overdueFilter(now) }).sort({ 'announced.dueAt': 1, _id: 1 }).limit(HOME_OPEN)),
+    populateRefs(ClaimModel.find({ status: 'published', ...overdueFilter(now) }).sort({ 'tracking.openDueAt': 1, _id: 1 }).limit(HOME_OPEN)),
     populateRefs(
       ClaimModel.find({ status: 'published', ...stateFilter('awaiting', now) })
         .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })
@@ -180,17 +177,29 @@ const HOME_UPDATES_SCAN = HOME_UPDATES * 20;
 export async function latestPublicUpdates(limit: number): Promise<HomePage['updates']> {
   await ensurePublicStateBackfilled();
   const latest = new Map<string, WithId<Update>>();
-  const cursor = UpdateModel.find({ public: true })
-    .sort({ at: -1, _id: -1 })
-    .limit(HOME_UPDATES_SCAN)
-    .batchSize(limit * 2)
-    .lean<WithId<Update>[]>()
-    .cursor();
-  for await (const row of cursor as AsyncIterable<WithId<Update>>) {
-    if (!latest.has(String(row.claim))) latest.set(String(row.claim), row);
-    if (latest.size >= limit) break;
+  const seen = new Set<string>();
+  const batch = limit * 2;
+  // Pages of the index, each starting at the last date read (`at <= last`: an index range on
+  // any MongoDB, where a cursor's later batches may not be read lazily), until `limit` claims.
+  let before: Date | null = null;
+  // Rows at exactly `before` come again at the top of the next page: read that many more.
+  let ties = 0;
+  while (latest.size < limit && seen.size < HOME_UPDATES_SCAN) {
+    const rows: WithId<Update>[] = await UpdateModel.find({ public: true, ...(before ? { at: trusted({ $lte: before }) } : {}) })
+      .sort({ at: -1, _id: -1 })
+      .limit(batch + ties)
+      .lean<WithId<Update>[]>();
+    const fresh = rows.filter((row) => !seen.has(String(row._id)));
+    for (const row of fresh) {
+      seen.add(String(row._id));
+      if (!latest.has(String(row.claim))) latest.set(String(row.claim), row);
+      if (latest.size >= limit) break;
+    }
+    if (fresh.length === 0 || rows.length < batch + ties) break;
+    const last = rows[rows.length - 1]!.at.getTime();
+    ties = rows.filter((row) => row.at.getTime() === last).length;
+    before = new Date(last);
   }
-  await cursor.close();
   const claims = await ClaimModel.find({ _id: trusted({ $in: [...latest.values()].map((u) => u.claim) }), status: 'published' }, { slug: 1, title: 1 }).lean();
   const claimById = new Map(claims.map((c) => [String(c._id), c]));
   return [...latest.values()].flatMap((row) => {

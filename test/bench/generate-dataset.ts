@@ -33,7 +33,7 @@ import { UpdateModel, type UpdateKind } from '../../models/update.model';
 import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { createTranslator } from '../../server/i18n';
-import { gapScore } from '../../server/services/claim-tracking.service';
+import { gapScore, openDueAt } from '../../server/services/claim-tracking.service';
 import { slugFromTitle } from '../../server/services/claim-forms.service';
 import { computeNumericGap } from '../../server/services/gap.service';
 import { deadlineInstant, formatNewsroomNumber } from '../../server/services/newsroom-input.service';
@@ -279,7 +279,7 @@ interface GeneratedMeasurement {
  * latest development (publication, measurement date, event, verdict, correction), never moved back.
  */
 export function trackingAfterRefresh(
-  announced: { kind: ClaimKind; value?: number },
+  announced: { kind: ClaimKind; value?: number; dueAt?: Date },
   saidAt: Date,
   measurements: readonly GeneratedMeasurement[],
   lastUpdateAt: Date | undefined,
@@ -307,9 +307,11 @@ export function trackingAfterRefresh(
       headline = { value: gap.headline.value, asOf: gap.headline.asOf, proxy: gap.headline.proxy, unit: row?.unit ?? null };
     }
   }
+  const delivered = sorted.some((m) => m.delivered === true);
   return defined({
     measurementCount: sorted.length,
-    delivered: sorted.some((m) => m.delivered === true),
+    delivered,
+    openDueAt: openDueAt(announced, sorted.length, delivered),
     lastUpdateAt,
     latestAsOf: sorted.at(-1)?.asOf ?? null,
     gapScore: score,
@@ -666,7 +668,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         sources: [source(slug, new Date(saidAt.getTime() + random.between(0, 2 * DAY)), random.chance(0.5))],
         corrections,
         tracking: trackingAfterRefresh(
-          { kind, value: typeof announced.value === 'number' ? announced.value : undefined },
+          { kind, value: typeof announced.value === 'number' ? announced.value : undefined, dueAt: announced.dueAt instanceof Date ? announced.dueAt : undefined },
           saidAt,
           measurements,
           maxDate(developments),

@@ -2,7 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { AppError, type ErrorCode } from '../../../server/errors';
 import { errorHandler, statusForError } from '../../../server/middleware/error-handler';
-import { requestLogger } from '../../../server/middleware/request-logger';
+import { accessLogLevel, requestLogger } from '../../../server/middleware/request-logger';
 import { PUBLIC_DIR, VIEWS_DIR } from '../../../server/paths';
 import { registerViewEngine } from '../../../server/view-engine/register';
 import { silentLogger, testConfig } from '../../helpers/app';
@@ -68,5 +68,22 @@ describe('error handler', () => {
     const res = await request(appThrowing(Object.assign(new Error('nope'), { status: 405 }))).get('/boom');
     expect(res.status).toBe(405);
     expect(res.text).toContain('Requête invalide');
+  });
+});
+
+describe('access log levels', () => {
+  it.each<[number, boolean, boolean, string]>([
+    [200, false, false, 'info'],
+    [404, false, false, 'info'],
+    [422, false, false, 'info'],
+    [304, false, false, 'debug'],
+    [200, false, true, 'debug'],
+    [501, false, false, 'warn'],
+    [503, false, false, 'warn'],
+    [500, false, false, 'error'],
+    [502, false, false, 'error'],
+    [200, true, false, 'error'],
+  ])('when a response has status %i (error: %s, from the render cache: %s), then it is logged at %s', (status, failed, cached, level) => {
+    expect(accessLogLevel(status, failed ? new Error('boom') : undefined, cached)).toBe(level);
   });
 });

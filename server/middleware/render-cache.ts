@@ -111,10 +111,11 @@ export function renderCache({ state, maxBytes = DEFAULT_RENDER_CACHE_BYTES, skip
     // The validators go out with the response, whether it is sent whole or streamed; a route
     // may still set its own Cache-Control or Last-Modified.
     res.set({ ETag: etag, 'Cache-Control': PUBLIC_CACHE_CONTROL, 'Last-Modified': current.lastModified.toUTCString() });
-    // An error answers with no validators: a CDN must not hold a 404 past the claim's publication.
+    // Only a 200 (or the 304 that confirms it) carries these validators: a CDN must not hold a
+    // 404 past the claim's publication, nor a redirect.
     const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => Response;
     res.writeHead = ((status: number, ...rest: unknown[]) => {
-      if (status >= 400 && res.getHeader('ETag') === etag) {
+      if (status !== 200 && status !== 304 && res.getHeader('ETag') === etag) {
         res.removeHeader('ETag');
         res.removeHeader('Last-Modified');
         if (res.getHeader('Cache-Control') === PUBLIC_CACHE_CONTROL) res.removeHeader('Cache-Control');

@@ -84,3 +84,11 @@ test('when pages exceed the byte budget, then the oldest are dropped and every p
   expect(cache.size.entries).toBeLessThan(paths.length);
   for (const path of paths) await request(app).get(path).expect(200);
 });
+
+test('when a public URL answers an error, then it carries none of the cache validators', async () => {
+  await (seeded.app.locals.contentVersions as ContentVersions).settled();
+  const res = await request(seeded.app).get('/claims/pas-une-declaration').expect(404);
+  expect(res.headers.etag).toBeUndefined();
+  expect(res.headers['last-modified']).toBeUndefined();
+  expect(res.headers['cache-control'] ?? '').not.toContain('s-maxage');
+});

@@ -71,17 +71,13 @@ export const CLAIMS_CSV_COLUMNS = [
   'sourceUrl',
 ] as const;
 
-/** One row per published claim; "measured" is the headline figure the claim page shows. */
-export function buildClaimsCsv(claims: readonly ClaimSummary[], site: { siteUrl: string; now: Date; timeZone: string }): string {
-  return claimsCsvHead() + claimsCsvRows(claims, site);
-}
 
 /** The start of the claims CSV (byte-order mark and header line), for a streamed export. */
 export function claimsCsvHead(): string {
   return csvLines([[...CLAIMS_CSV_COLUMNS]], true);
 }
 
-/** Rows of the claims CSV, for one batch of a streamed export. */
+/** Rows of the claims CSV, one per published claim, for one batch of a streamed export; "measured" is the headline figure the claim page shows. */
 export function claimsCsvRows(claims: readonly ClaimSummary[], site: { siteUrl: string; now: Date; timeZone: string }): string {
   if (claims.length === 0) return '';
   const rows = claims.map((claim): CsvCell[] => {

@@ -3,7 +3,7 @@ import { ClaimModel } from '../../models/claim.model';
 import { UpdateModel, type Update } from '../../models/update.model';
 import type { Claim } from '../../models/claim.model';
 import { ensurePublicStateBackfilled } from './claim-public-state.service';
-import { populateRefs, SPEAKER_FIELDS, TOPIC_FIELDS, type ClaimSummary } from './claims-query.service';
+import { SPEAKER_FIELDS, TOPIC_FIELDS, type ClaimSummary } from './claims-query.service';
 import { computeNumericGap, type MeasurementGap } from './gap.service';
 
 /**
@@ -49,9 +49,6 @@ export async function* publishedClaimBatches(batchSize = 500): AsyncGenerator<Cl
   if (batch.length > 0) yield await populated(batch);
 }
 
-export async function listAllPublishedClaims(): Promise<ClaimSummary[]> {
-  return populateRefs(ClaimModel.find({ status: 'published' }).sort({ saidAt: 1, _id: 1 }));
-}
 
 export interface HeadlineFigure extends Pick<MeasurementGap, 'value' | 'asOf' | 'proxy' | 'absoluteGap' | 'percentRealised' | 'factor'> {
   /** The measurement's own unit, else the announced one (a same-quantity figure is counted in it). */

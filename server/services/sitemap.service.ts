@@ -19,23 +19,15 @@ function later(a: Date | null | undefined, b: Date | null | undefined): Date | n
   return a > b ? a : b;
 }
 
-/**
- * Every public page worth indexing: the home page, the list, each published claim, and the
- * speakers and topics that have published claims (an empty profile page is not worth a visit).
- * A claim page changes when it is edited or measured, so its date is the later of both; a
- * profile or list changes when one of its claims does.
- */
-export async function listSitemapEntries(): Promise<SitemapEntry[]> {
-  const entries: SitemapEntry[] = [];
-  for await (const entry of sitemapEntries()) entries.push(entry);
-  return entries;
-}
 
 type SitemapClaim = { slug: string; speaker: Types.ObjectId; topics: Types.ObjectId[]; updatedAt?: Date; tracking?: { lastUpdateAt?: Date } };
 
 /**
- * The same entries, streamed: claims come from an index cursor, one at a time; only the
- * latest date per speaker and per topic is kept (a few hundred at most), never the claims.
+ * Every public page worth indexing: the home page, the list, each published claim, and the
+ * speakers and topics that have published claims (an empty profile page is not worth a visit).
+ * A claim page changes when it is edited or measured, so its date is the later of both; a
+ * profile or list changes when one of its claims does. Streamed: claims come from an index
+ * cursor, one at a time; only the latest date per speaker and per topic is kept, never the claims.
  */
 export async function* sitemapEntries(): AsyncGenerator<SitemapEntry> {
   const published = { status: 'published' };

@@ -107,6 +107,13 @@ export class WireServer {
     }
   }
 
+  /** Applies a write now and starts making it durable (see acknowledge). */
+  private apply<T>(fn: () => T): { outcome: WriteOutcome<T>; acknowledged: Promise<void> } {
+    this.assertWritable();
+    const outcome = this.engine.write(fn);
+    return { outcome, acknowledged: this.acknowledge(outcome) };
+  }
+
   private assertWritable(): void {
     if (this.journalFailure) {
       throw new MongoError('InternalError', `writes are refused since the journal failed (${this.journalFailure.message}); restart the server`);
@@ -201,16 +208,11 @@ export class WireServer {
       logger: this.logger,
       sessions: this.sessions,
       write: async <T>(fn: () => T): Promise<WriteOutcome<T>> => {
-        this.assertWritable();
-        const outcome = this.engine.write(fn);
-        await this.acknowledge(outcome);
+        const { outcome, acknowledged } = this.apply(fn);
+        await acknowledged;
         return outcome;
       },
-      apply: <T>(fn: () => T): { outcome: WriteOutcome<T>; acknowledged: Promise<void> } => {
-        this.assertWritable();
-        const outcome = this.engine.write(fn);
-        return { outcome, acknowledged: this.acknowledge(outcome) };
-      },
+      apply: <T>(fn: () => T) => this.apply(fn),
       commit: async (txn: TransactionWorkspace): Promise<void> => {
         this.assertWritable();
         await this.acknowledge(this.engine.commitTransaction(txn));

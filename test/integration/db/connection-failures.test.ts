@@ -7,11 +7,11 @@
  */
 import net from 'node:net';
 import vm from 'node:vm';
-import { deserialize, serialize, type Document } from 'bson';
 import { MongoClient } from 'mongodb';
 import { startEmbeddedServer, type EmbeddedServer } from '../../../server/db/embedded';
 import * as wireProtocol from '../../../server/db/embedded/wire-protocol';
 import * as dispatch from '../../../server/db/embedded/commands/dispatch';
+import { connectRaw, opMsg, readReply } from '../../helpers/raw-wire';
 
 interface LogEntry {
   level: string;
@@ -67,38 +67,6 @@ function poisonEncoding(times: number): void {
   });
 }
 
-function connectRaw(): Promise<net.Socket> {
-  const port = server.port;
-  return new Promise((resolve, reject) => {
-    const socket = net.connect(port, '127.0.0.1', () => resolve(socket));
-    socket.once('error', reject);
-  });
-}
-
-function opMsg(requestId: number, body: Document): Buffer {
-  const content = Buffer.concat([Buffer.alloc(4), Buffer.from([0]), serialize(body)]);
-  const header = Buffer.alloc(16);
-  header.writeInt32LE(16 + content.length, 0);
-  header.writeInt32LE(requestId, 4);
-  header.writeInt32LE(2013, 12);
-  return Buffer.concat([header, content]);
-}
-
-function readReply(socket: net.Socket, timeoutMs = 2000): Promise<Document> {
-  return new Promise((resolve, reject) => {
-    setTimeout(() => reject(new Error('no reply')), timeoutMs).unref();
-    let buffered = Buffer.alloc(0);
-    const onData = (chunk: Buffer): void => {
-      buffered = Buffer.concat([buffered, chunk]);
-      if (buffered.length < 4 || buffered.length < buffered.readInt32LE(0)) return;
-      socket.off('data', onData);
-      resolve(deserialize(buffered.subarray(21, buffered.readInt32LE(0))));
-    };
-    socket.on('data', onData);
-    socket.once('error', reject);
-  });
-}
-
 function waitForClose(socket: net.Socket, timeoutMs = 2000): Promise<'closed' | 'still open'> {
   return new Promise((resolve) => {
     if (socket.destroyed) resolve('closed');
@@ -113,8 +81,8 @@ function settle(): Promise<void> {
 }
 
 test('when a poisoned message cannot even be answered with an error, then only its own connection closes and the process survives', async () => {
-  const bystander = await connectRaw();
-  const poisoned = await connectRaw();
+  const bystander = await connectRaw(server.uri);
+  const poisoned = await connectRaw(server.uri);
   poisonEncoding(2); // the reply and the error reply both fail
   const closed = waitForClose(poisoned);
   // A ping queued behind the poisoned message on the same connection must not be answered.
@@ -140,7 +108,7 @@ test('when a poisoned message cannot even be answered with an error, then only i
 });
 
 test('when a reply cannot be encoded once, then the client gets an InternalError reply and its connection stays usable', async () => {
-  const socket = await connectRaw();
+  const socket = await connectRaw(server.uri);
   poisonEncoding(1);
   const first = readReply(socket);
   socket.write(opMsg(1, { ping: 1, poison: true, $db: 'admin' }));
@@ -159,7 +127,7 @@ test('when a reply cannot be encoded once, then the client gets an InternalError
 });
 
 test('when dispatch itself throws, then the client gets an InternalError reply and its connection stays usable', async () => {
-  const socket = await connectRaw();
+  const socket = await connectRaw(server.uri);
   jest.spyOn(dispatch, 'dispatchCommand').mockRejectedValueOnce(new Error('injected dispatch failure'));
   const first = readReply(socket);
   socket.write(opMsg(1, { ping: 1, $db: 'admin' }));

@@ -25,7 +25,7 @@ const large = seeded(50_000);
 
 function examined(engine: Engine, filter: Record<string, unknown>): { docs: number; examined: number; index: string | null } {
   const res = findDocuments(engine.getCollection('db', 'items'), { filter }, engine.counters);
-  return { docs: res.docs.length, examined: res.docsExamined, index: res.indexName };
+  return { docs: res.docs.length, examined: res.stats.docsExamined, index: res.stats.indexName };
 }
 
 test('when finding by a unique key, then one document is examined whatever the collection size', () => {

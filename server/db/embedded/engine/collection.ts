@@ -108,10 +108,6 @@ export class Collection implements PlannableCollection {
     return this.docsTree.has(idKey);
   }
 
-  /** Every document, decoded one at a time, in `_id` order. */
-  *allDocuments(): Generator<Document> {
-    for (const encoded of this.docsTree.values()) yield decodeDocument(encoded);
-  }
 
   /**
    * A private copy for a transaction, in O(number of indexes): the trees are copy-on-write,

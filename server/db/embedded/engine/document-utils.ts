@@ -73,9 +73,6 @@ export function canonicalKey(value: unknown): string {
   return JSON.stringify(canonicalForm(value));
 }
 
-export function canonicalKeyOfTuple(values: unknown[]): string {
-  return JSON.stringify(values.map(canonicalForm));
-}
 
 /** The marker for "field missing", which non-sparse indexes store as null, as MongoDB does. */
 export const MISSING = undefined;

@@ -171,10 +171,6 @@ export function encodeComponent(value: unknown, direction: 1 | -1): string {
   return direction === 1 ? key : complement(key);
 }
 
-/** The type tag a value's key starts with, for type-bracketed ranges (`$gt: 5` stays among numbers). */
-export function typeTagOf(value: unknown): number {
-  return encodeValue(value).charCodeAt(0);
-}
 
 /** The `_id` key used as the primary key of a collection's document tree. */
 export function encodeId(id: unknown): string {

@@ -43,8 +43,6 @@ export interface MatchResult {
   docs: Document[];
   /** Text score per matched document, when the filter used `$text`. */
   scores: Map<Document, number> | null;
-  docsExamined: number;
-  indexName: string | null;
   stats: ExecutionStats;
 }
 
@@ -161,7 +159,7 @@ export function matchDocuments(
   const emptyStats: ExecutionStats = { docsExamined: 0, keysExamined: 0, indexName: null, sortedByIndex: true, reverse: false, plansConsidered: 0 };
   if (!target) {
     if (textOperand !== undefined) throw textIndexRequired();
-    return { docs: [], scores: null, docsExamined: 0, indexName: null, stats: emptyStats };
+    return { docs: [], scores: null, stats: emptyStats };
   }
   const query = new Query(rest, mingoOptions());
 
@@ -184,13 +182,13 @@ export function matchDocuments(
     counters.docsExamined += examined;
     counters.keysExamined += textScores.size;
     const stats = { ...emptyStats, docsExamined: examined, keysExamined: textScores.size, indexName: textIndex.spec.name, sortedByIndex: false, plansConsidered: 1 };
-    return { docs, scores, docsExamined: examined, indexName: textIndex.spec.name, stats };
+    return { docs, scores, stats };
   }
 
   const { docs, stats } = executePlans(target, rest, query, opts.sort ?? [], opts.stopAfter);
   counters.docsExamined += stats.docsExamined;
   counters.keysExamined += stats.keysExamined;
-  return { docs, scores: null, docsExamined: stats.docsExamined, indexName: stats.indexName, stats };
+  return { docs, scores: null, stats };
 }
 
 /**
@@ -259,8 +257,6 @@ export interface FindSpec {
 
 export interface FindResult {
   docs: Document[];
-  docsExamined: number;
-  indexName: string | null;
   stats: ExecutionStats;
 }
 
@@ -293,8 +289,6 @@ export function findDocuments(coll: ReadTarget | undefined, spec: FindSpec, coun
   docs = docs.slice(skip, end);
   return {
     docs: projectDocuments(docs, spec.projection, matched.scores !== null),
-    docsExamined: matched.docsExamined,
-    indexName: matched.indexName,
     stats: matched.stats,
   };
 }

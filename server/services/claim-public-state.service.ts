@@ -58,6 +58,9 @@ export async function syncClaimPublicState(claimId: Types.ObjectId, before: Clai
   await refreshPublishedCounts([claim.speaker, ...(before ? [before.speaker] : [])], [...claim.topics, ...(before?.topics ?? [])]);
 }
 
+/** Marks (in the counters collection) that claims got tracking.openDueAt: the backfill's one-off scan is done. */
+export const OPEN_DUE_AT_MIGRATION = 'migration.openDueAt';
+
 /**
  * Data written before updates carried their claim's state (or counts existed) gets them
  * once: only updates lacking `public` and speakers or topics lacking a count are touched, so
@@ -75,16 +78,21 @@ export async function backfillPublicState(): Promise<{ claims: number }> {
     TopicModel.find({ publishedClaims: null }, { _id: 1 }).lean(),
     CounterModel.exists({ _id: PUBLISHED_CLAIMS_COUNTER }),
   ]);
-  // Checked, undelivered deadlines stored before tracking.openDueAt existed (looked for
-  // first, so a process start does not announce a write that changed nothing).
-  const openDeadlines = {
-    'announced.kind': 'deadline',
-    'tracking.measurementCount': trusted({ $gt: 0 }),
-    'tracking.delivered': trusted({ $ne: true }),
-    'tracking.openDueAt': trusted({ $exists: false }),
-  };
-  if (await ClaimModel.exists(openDeadlines)) {
-    await ClaimModel.updateMany(openDeadlines, [{ $set: { 'tracking.openDueAt': '$announced.dueAt' } }]);
+  // Checked, undelivered deadlines stored before tracking.openDueAt existed. Finding them
+  // means reading every claim, so it is done once per database, then marked done.
+  if (!(await CounterModel.exists({ _id: OPEN_DUE_AT_MIGRATION }))) {
+    const openDeadlines = {
+      'announced.kind': 'deadline',
+      'tracking.measurementCount': trusted({ $gt: 0 }),
+      'tracking.delivered': trusted({ $ne: true }),
+      'tracking.openDueAt': trusted({ $exists: false }),
+    };
+    // Written only when there is something to fix: a write here invalidates every cached page.
+    if (await ClaimModel.exists(openDeadlines)) {
+      await ClaimModel.updateMany(openDeadlines, [{ $set: { 'tracking.openDueAt': '$announced.dueAt' } }]);
+    }
+    // The mark is bookkeeping, not public content: written past the models' change hooks.
+    await CounterModel.collection.updateOne({ _id: OPEN_DUE_AT_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
   }
   if (claimIds.length > 0 || speakers.length > 0 || topics.length > 0 || !counter) {
     await refreshPublishedCounts(

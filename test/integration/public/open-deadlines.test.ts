@@ -5,7 +5,8 @@
  */
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
-import { backfillPublicState } from '../../../server/services/claim-public-state.service';
+import { CounterModel } from '../../../models/counter.model';
+import { backfillPublicState, OPEN_DUE_AT_MIGRATION } from '../../../server/services/claim-public-state.service';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
 import { testConfig } from '../../helpers/app';
@@ -44,7 +45,9 @@ test('when the stored open due dates are missing (data from before), then the ba
   const before = await overdueSlugs();
   expect(before).toContain('fichier-tes-operationnel-en-2017');
 
+  // A database from before: no open due dates, and no mark that the backfill ran.
   await ClaimModel.collection.updateMany({}, { $unset: { 'tracking.openDueAt': '' } });
+  await CounterModel.deleteOne({ _id: OPEN_DUE_AT_MIGRATION });
   await backfillPublicState();
 
   for (const claim of checkedUndelivered) {
@@ -52,4 +55,6 @@ test('when the stored open due dates are missing (data from before), then the ba
   }
   expect(await ClaimModel.collection.countDocuments({ 'tracking.openDueAt': { $type: 'date' } })).toBe(checkedUndelivered.length);
   expect(await overdueSlugs()).toEqual(before);
+  // Done once: a second run does not scan the claims again.
+  expect(await CounterModel.exists({ _id: OPEN_DUE_AT_MIGRATION })).not.toBeNull();
 });

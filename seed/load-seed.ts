@@ -10,7 +10,7 @@ import {
   saveTopic,
   setVerdict,
   type EditingContext,
-} from '../server/services/claims-editing.service';
+} from './seed-writer';
 import { deadlineInstant } from '../server/services/newsroom-input.service';
 import { parseSeedDate } from './seed-dates';
 import type { SeedClaim, SeedData, SeedSource } from './seed.types';

@@ -9,20 +9,16 @@ import { formatFigure, presentClaimPage } from '../presenters/claim.presenter';
 import { presentRevisions } from '../presenters/history.presenter';
 import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
 import { claimEditFormSchema, claimFormSchema } from '../schemas/claim-form.schemas';
-import {
-  createDraftClaim,
-  findClaimForEditor,
-  listClaimFormChoices,
-  parseClaimId,
-  publishClaimNow,
-  softDeleteClaim,
-  unpublishClaim,
-  updateClaimFromForm,
-} from '../services/claim-forms.service';
+import { createClaim } from '../services/editor-actions/create-claim.action';
+import { deleteClaim } from '../services/editor-actions/delete-claim.action';
+import { editClaim } from '../services/editor-actions/edit-claim.action';
+import { publishClaim } from '../services/editor-actions/publish-claim.action';
+import { unpublishClaim } from '../services/editor-actions/unpublish-claim.action';
+import type { EditorActionContext } from '../services/editor-actions/run-editor-action';
+import { findClaimForEditor, listClaimFormChoices, listClaimMeasurements, parseClaimId } from '../services/editor-reads.service';
 import { getClaimForPreview } from '../services/claims-query.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
 import { listClaimHistory, revisionsSince, type Actor } from '../services/revisions.service';
-import { listClaimMeasurements } from '../services/measurement-forms.service';
 import { fieldMessages, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
 const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
@@ -99,7 +95,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
   const claimSchema = claimFormSchema(config.timeZone);
   const claimEditSchema = claimEditFormSchema(config.timeZone);
   const context = () => createPresentContext(config, clock());
-  const editing = () => ({ now: clock(), timeZone: config.timeZone });
+  const acting = (res: Response): EditorActionContext => ({ actor: actorOf(res), now: clock(), timeZone: config.timeZone });
 
   const renderClaimForm = async (
     res: Response,
@@ -145,7 +141,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     },
 
     createClaim: async (req: Request, res: Response) => {
-      const created = await createDraftClaim(validatedBody(res, claimSchema), actorOf(res), editing());
+      const created = await createClaim(validatedBody(res, claimSchema), acting(res));
       req.log.info({ claimId: String(created.id), slug: created.slug }, 'claim created');
       res.redirect(303, claimHubPath(created.id));
     },
@@ -192,7 +188,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
 
     updateClaim: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await updateClaimFromForm(id, validatedBody(res, claimEditSchema), actorOf(res), editing());
+      await editClaim(id, validatedBody(res, claimEditSchema), acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
@@ -229,19 +225,19 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
 
     publish: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await publishClaimNow(id, actorOf(res), clock());
+      await publishClaim(id, acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
     unpublish: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await unpublishClaim(id, actorOf(res), clock());
+      await unpublishClaim(id, acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
     softDelete: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await softDeleteClaim(id, actorOf(res), clock());
+      await deleteClaim(id, acting(res));
       req.log.info({ claimId: String(id) }, 'claim deleted');
       res.redirect(303, '/editor');
     },

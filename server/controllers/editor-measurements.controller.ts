@@ -5,16 +5,14 @@ import type { Config } from '../config';
 import { validatedBody } from '../middleware/validate';
 import { createPresentContext } from '../presenters/present-context';
 import { measurementEditFormSchema, measurementFormSchema, removalFormSchema, timelineFormSchema, verdictFormSchema } from '../schemas/claim-form.schemas';
-import { findClaimForEditor, parseClaimId } from '../services/claim-forms.service';
-import {
-  addMeasurementFromForm,
-  findMeasurementForEditor,
-  removeMeasurement,
-  updateMeasurementFromForm,
-} from '../services/measurement-forms.service';
-import { parseObjectId } from '../services/editing-guards.service';
+import { addMeasurement } from '../services/editor-actions/add-measurement.action';
+import { addTimelineEntry } from '../services/editor-actions/add-timeline-entry.action';
+import { editMeasurement } from '../services/editor-actions/edit-measurement.action';
+import { removeMeasurement } from '../services/editor-actions/remove-measurement.action';
+import type { EditorActionContext } from '../services/editor-actions/run-editor-action';
+import { setVerdict } from '../services/editor-actions/set-verdict.action';
+import { findClaimForEditor, findMeasurementForEditor, parseClaimId, parseObjectId } from '../services/editor-reads.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
-import { addTimelineEntryFromForm, setVerdictFromForm } from '../services/timeline-forms.service';
 import { actorOf, claimHubPath, renderRefusal, type presentConflict } from './editor-claims.controller';
 import type { Values } from './form-helpers';
 
@@ -50,7 +48,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
   const measurementEditSchema = measurementEditFormSchema(config.timeZone);
   const timelineSchema = timelineFormSchema(config.timeZone);
   const context = () => createPresentContext(config, clock());
-  const editing = () => ({ now: clock(), timeZone: config.timeZone });
+  const acting = (res: Response): EditorActionContext => ({ actor: actorOf(res), now: clock(), timeZone: config.timeZone });
 
   const renderMeasurementForm = async (
     res: Response,
@@ -129,7 +127,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const form = validatedBody(res, measurementSchema);
       const summary = context().t('editor.measurement.summary', { definition: form.definition }).slice(0, 500);
       const id = parseClaimId(req.params.id);
-      await addMeasurementFromForm(id, form, summary, actorOf(res), editing());
+      await addMeasurement(id, form, summary, acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
@@ -144,13 +142,13 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
 
     updateMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await updateMeasurementFromForm(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, measurementEditSchema), actorOf(res), editing());
+      await editMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, measurementEditSchema), acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
     removeMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
-      await removeMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, removalFormSchema), actorOf(res), editing());
+      await removeMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, removalFormSchema), acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
@@ -176,7 +174,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const form = validatedBody(res, timelineSchema);
       const summary = context().t('editor.timeline.summary', { who: form.who, text: form.text }).slice(0, 500);
       const id = parseClaimId(req.params.id);
-      await addTimelineEntryFromForm(id, form, summary, actorOf(res), editing());
+      await addTimelineEntry(id, form, summary, acting(res));
       res.redirect(303, claimHubPath(id));
     },
 
@@ -193,7 +191,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const form = validatedBody(res, verdictFormSchema);
       const summary = context().t('editor.verdict.summary', { label: context().t(`verdict.${form.rating}`) });
       const id = parseClaimId(req.params.id);
-      await setVerdictFromForm(id, form, summary, actorOf(res), editing());
+      await setVerdict(id, form, summary, acting(res));
       res.redirect(303, claimHubPath(id));
     },
 

@@ -16,8 +16,14 @@ import { UpdateModel } from '../../models/update.model';
 type ClaimRefs = Pick<Claim, 'speaker' | 'topics'>;
 type ClaimState = ClaimRefs & Pick<Claim, 'status'>;
 
+export interface UpdatePublicState {
+  public: boolean;
+  speaker: Types.ObjectId;
+  topics: Types.ObjectId[];
+}
+
 /** The fields an update copies from its claim. */
-export function updatePublicState(claim: ClaimState): { public: boolean; speaker: Types.ObjectId; topics: Types.ObjectId[] } {
+export function updatePublicState(claim: ClaimState): UpdatePublicState {
   return { public: claim.status === 'published', speaker: claim.speaker, topics: claim.topics };
 }
 
@@ -27,23 +33,22 @@ export async function loadUpdatePublicState(claimId: Types.ObjectId): Promise<Re
   return claim ? updatePublicState(claim) : null;
 }
 
-/** Recounts the published claims of these speakers and topics, and of the whole site. */
+/**
+ * Recounts the published claims of these speakers and topics, and of the whole site. One
+ * after the other: inside a transaction MongoDB runs a session's operations one at a time.
+ */
 export async function refreshPublishedCounts(speakers: Types.ObjectId[], topics: Types.ObjectId[]): Promise<void> {
   const unique = (ids: Types.ObjectId[]) => [...new Map(ids.map((id) => [String(id), id])).values()];
-  await Promise.all([
-    ...unique(speakers).map(async (speaker) => {
-      const count = await ClaimModel.countDocuments({ status: 'published', speaker });
-      await SpeakerModel.updateOne({ _id: speaker }, { $set: { publishedClaims: count } }, { timestamps: false });
-    }),
-    ...unique(topics).map(async (topic) => {
-      const count = await ClaimModel.countDocuments({ status: 'published', topics: topic });
-      await TopicModel.updateOne({ _id: topic }, { $set: { publishedClaims: count } }, { timestamps: false });
-    }),
-    (async () => {
-      const count = await ClaimModel.countDocuments({ status: 'published' });
-      await CounterModel.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: count } }, { upsert: true });
-    })(),
-  ]);
+  for (const speaker of unique(speakers)) {
+    const count = await ClaimModel.countDocuments({ status: 'published', speaker });
+    await SpeakerModel.updateOne({ _id: speaker }, { $set: { publishedClaims: count } }, { timestamps: false });
+  }
+  for (const topic of unique(topics)) {
+    const count = await ClaimModel.countDocuments({ status: 'published', topics: topic });
+    await TopicModel.updateOne({ _id: topic }, { $set: { publishedClaims: count } }, { timestamps: false });
+  }
+  const count = await ClaimModel.countDocuments({ status: 'published' });
+  await CounterModel.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: count } }, { upsert: true });
 }
 
 /**
@@ -51,8 +56,8 @@ export async function refreshPublishedCounts(speakers: Types.ObjectId[], topics:
  * claim's updates leave the feeds, a republished one's come back, a new topic moves them
  * between topic feeds), and the counts of the speakers and topics it had and has are redone.
  */
-export async function syncClaimPublicState(claimId: Types.ObjectId, before: ClaimRefs | null = null): Promise<void> {
-  const claim = await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean();
+export async function syncClaimPublicState(claimId: Types.ObjectId, before: ClaimRefs | null = null, current: ClaimState | null = null): Promise<void> {
+  const claim = current ?? (await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean());
   if (!claim) return;
   await UpdateModel.updateMany({ claim: claimId }, { $set: updatePublicState(claim) });
   await refreshPublishedCounts([claim.speaker, ...(before ? [before.speaker] : [])], [...claim.topics, ...(before?.topics ?? [])]);

@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { MeasurementModel } from '../../models/measurement.model';
 import { computeNumericGap } from './gap.service';
@@ -29,7 +29,20 @@ export function openDueAt(announced: { kind: string; dueAt?: Date | null }, meas
  */
 export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date | null, now: Date, timeZone: string): Promise<void> {
   const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1 }).lean();
-  if (!claim) return;
+  if (claim) await writeClaimTracking({ ...claim, _id: claimId }, lastUpdateAt, now, timeZone);
+}
+
+/** The fields of a claim its tracking is computed from: an editor action passes the claim it loaded. */
+export interface TrackedClaim {
+  _id: Types.ObjectId;
+  announced: { kind: string; value?: number | null; dueAt?: Date | null };
+  saidAt: Date;
+  tracking?: { lastUpdateAt?: Date | null } | null;
+}
+
+/** refreshClaimTracking for a claim already loaded: reads its measurements, writes the claim once. */
+export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date | null, now: Date, timeZone: string): Promise<void> {
+  const claimId = claim._id;
   const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, unit: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
     .sort({ asOf: 1, _id: 1 })
     .lean();
@@ -70,4 +83,9 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
       },
     },
   );
+}
+
+/** Moves the claim's "last updated" forward to `at`, never back. */
+export async function moveLastUpdateForward(claimId: Types.ObjectId, at: Date): Promise<void> {
+  await ClaimModel.updateOne({ _id: claimId, 'tracking.lastUpdateAt': trusted({ $not: { $gte: at } }) }, { $set: { 'tracking.lastUpdateAt': at } });
 }

@@ -9,7 +9,7 @@ import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.mod
 import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
 import { AppError } from '../errors';
 import { ensurePublicStateBackfilled, hasPublishedClaims } from './claim-public-state.service';
-import { notDeleted } from './editing-guards.service';
+import { notDeleted } from './editor-reads.service';
 import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas';
 
 export const CLAIMS_PER_PAGE = 20;

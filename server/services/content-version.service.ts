@@ -10,6 +10,7 @@
  *   zone, a deadline's state when it passes. The state key includes the last such instant
  *   (`epoch`), so cached pages expire exactly at their next change, on every process alike.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { DateTime } from 'luxon';
@@ -31,7 +32,39 @@ bumps.events.setMaxListeners(0);
 export function installVersionBumps(): void {
   if (bumps.installed) return;
   bumps.installed = true;
-  contentChanges.on('change', () => void bumpContentVersion());
+  contentChanges.on('change', () => {
+    const scope = deferredBumps.getStore();
+    if (!scope) {
+      void bumpContentVersion();
+      return;
+    }
+    // Inside a transaction: bumping now would publish a version whose content is not
+    // committed yet, and a page rendered meanwhile would be cached under it, stale for good.
+    // The process stops caching (pending) until the bump that follows the commit.
+    if (!scope.changed) bumps.pending++;
+    scope.changed = true;
+  });
+}
+
+const deferredBumps = new AsyncLocalStorage<{ changed: boolean }>();
+
+/**
+ * Runs `work` (a transaction) with its writes' version bumps held back: one bump after it
+ * settles, if it wrote public content. Until then this process reports no version, so
+ * nothing is cached from a state between the writes and their commit.
+ */
+export async function withVersionBumpAfter<T>(work: () => Promise<T>): Promise<T> {
+  const scope = { changed: false };
+  try {
+    return await deferredBumps.run(scope, work);
+  } finally {
+    if (scope.changed) {
+      // Outside the scope's async context, so the bump is not itself part of the transaction.
+      const bumped = bumpContentVersion();
+      bumps.pending--;
+      await bumped;
+    }
+  }
 }
 
 /** Resolves once every bump this process started is stored: call before a tool disconnects. */

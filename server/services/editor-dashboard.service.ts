@@ -1,6 +1,6 @@
 import { trusted } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
-import { notDeleted } from './editing-guards.service';
+import { notDeleted } from './editor-reads.service';
 
 const DASHBOARD_LIMIT = 20;
 const FIELDS = { slug: 1, title: 1, status: 1, updatedAt: 1, 'announced.dueAt': 1, 'announced.duePrecision': 1 } as const;

@@ -3,9 +3,9 @@ import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { AppError } from '../errors';
 import type { SpeakerForm, TopicForm } from '../schemas/people.schemas';
-import { slugFromTitle } from './claim-forms.service';
-import { parseObjectId, saveAtVersion } from './editing-guards.service';
-import { createUnderFreeSlug } from './slugs.service';
+import { parseObjectId } from './editor-reads.service';
+import { createUnderFreeSlug, slugFromTitle } from './slugs.service';
+import { saveAtVersion } from './versioned-save.service';
 
 type Kind = 'speaker' | 'topic';
 

@@ -2,6 +2,20 @@ import { trusted, type Model } from 'mongoose';
 import { AppError } from '../errors';
 
 const MAX_SUFFIX = 1000;
+const SLUG_MAX = 80;
+
+/** "Le « pass » à 182 000 !" → "le-pass-a-182-000". */
+export function slugFromTitle(title: string): string {
+  const slug = title
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, SLUG_MAX)
+    .replace(/-+$/, '');
+  return slug === '' ? 'declaration' : slug;
+}
 
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 11000;

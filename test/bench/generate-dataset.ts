@@ -34,7 +34,7 @@ import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.mod
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { createTranslator } from '../../server/i18n';
 import { gapScore, openDueAt } from '../../server/services/claim-tracking.service';
-import { slugFromTitle } from '../../server/services/claim-forms.service';
+import { slugFromTitle } from '../../server/services/slugs.service';
 import { computeNumericGap } from '../../server/services/gap.service';
 import { deadlineInstant, formatNewsroomNumber } from '../../server/services/newsroom-input.service';
 import * as text from './dataset-text';

@@ -10,6 +10,7 @@ import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-a
 import { createTestAccount, csrfToken, logIn, type Agent } from '../../helpers/accounts';
 import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
 import type { ContentVersions } from '../../../server/services/content-version.service';
+import { formFields } from '../../helpers/forms';
 
 let seeded: SeededApp;
 let editor: Agent;
@@ -77,22 +78,6 @@ async function publish(id: string): Promise<void> {
 async function addMeasurement(id: string, overrides: Record<string, string> = {}): Promise<string> {
   await editor.post(`/editor/claims/${id}/measurements/new`).type('form').send(measurementForm(overrides)).expect(303);
   return String((await MeasurementModel.findOne({ claim: id }).sort({ createdAt: -1, _id: -1 }).lean())!._id);
-}
-
-const decode = (text: string) =>
-  text.replace(/&#x([0-9a-f]+);/gi, (_m, hex: string) => String.fromCodePoint(parseInt(hex, 16))).replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-
-/** Every field of a form page as a browser would submit it unchanged (text inputs, textareas, selects, ticked boxes). */
-function formFields(html: string): Record<string, string | string[]> {
-  const fields: Record<string, string | string[]> = {};
-  for (const m of html.matchAll(/<input type="(?:text|url|hidden)" name="(\w+)" value="([^"]*)"/g)) fields[m[1]!] = decode(m[2]!);
-  for (const m of html.matchAll(/<input type="checkbox" name="(\w+)" checked/g)) fields[m[1]!] = 'on';
-  for (const m of html.matchAll(/<textarea name="(\w+)"[^>]*>([\s\S]*?)<\/textarea>/g)) fields[m[1]!] = decode(m[2]!);
-  for (const m of html.matchAll(/<select name="(\w+)"( multiple)?[^>]*>([\s\S]*?)<\/select>/g)) {
-    const chosen = [...m[3]!.matchAll(/<option value="([^"]*)" selected>/g)].map((o) => decode(o[1]!));
-    fields[m[1]!] = m[2] ? chosen : (chosen[0] ?? '');
-  }
-  return fields;
 }
 
 const updatesOf = async (id: string) => (await UpdateModel.find({ claim: id }).sort({ at: 1, _id: 1 }).lean()).map((u) => u.kind);

@@ -5,7 +5,7 @@ import { MeasurementModel } from '../../../models/measurement.model';
 import { UpdateModel } from '../../../models/update.model';
 import { SEED_DATA } from '../../../seed/data/seed-data';
 import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
-import { addMeasurement } from '../../../server/services/claims-editing.service';
+import { addMeasurement } from '../../../seed/seed-writer';
 import { pageText, startSeededApp, TEST_NOW, type SeededApp } from '../../helpers/seeded-app';
 import { refreshPublishedCounts } from '../../../server/services/claim-public-state.service';
 

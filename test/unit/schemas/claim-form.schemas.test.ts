@@ -1,5 +1,5 @@
 import { claimFormSchema, measurementFormSchema } from '../../../server/schemas/claim-form.schemas';
-import { slugFromTitle } from '../../../server/services/claim-forms.service';
+import { slugFromTitle } from '../../../server/services/slugs.service';
 
 const ZONE = 'Europe/Paris';
 const SPEAKER = '0123456789abcdef01234567';

@@ -1,6 +1,6 @@
 /**
  * Connection-level commands: handshake, diagnostics that drivers/mongosh send on connect,
- * sessions, and the transaction commands (refused: see README.md).
+ * sessions, and the names of the transaction commands (their work is in dispatch.ts and sessions.ts).
  */
 import type { Document } from 'bson';
 import { MongoError } from '../errors';

@@ -1,14 +1,5 @@
-import { Error as MongooseError, trusted, Types, type Document } from 'mongoose';
+import { Error as MongooseError, type Document } from 'mongoose';
 import { AppError } from '../errors';
-
-/** A 24-hex id from the URL, or a 404: anything else names no document. */
-export function parseObjectId(id: string, what = 'document'): Types.ObjectId {
-  if (!/^[0-9a-f]{24}$/i.test(id)) throw new AppError({ code: 'NOT_FOUND', message: `No ${what} ${id}` });
-  return new Types.ObjectId(id);
-}
-
-/** The claims editors work on: every status but a soft-deleted one. */
-export const notDeleted = () => ({ status: trusted({ $ne: 'deleted' }) });
 
 /** A save refused because someone saved first; `details.version` is what the form should now carry. */
 export function staleVersion(entity: string, current: number | undefined): AppError {

@@ -1,14 +1,20 @@
 import { trusted, Types } from 'mongoose';
-import { ClaimModel, type Claim } from '../../models/claim.model';
-import { MeasurementModel, type Measurement } from '../../models/measurement.model';
-import type { Source } from '../../models/source.schema';
-import { SpeakerModel, type Speaker } from '../../models/speaker.model';
-import { TimelineEventModel, type TimelineEvent } from '../../models/timeline-event.model';
-import { TopicModel, type Topic } from '../../models/topic.model';
-import { AppError } from '../errors';
-import { syncClaimPublicState } from './claim-public-state.service';
-import { refreshClaimTracking } from './claim-tracking.service';
-import { recordUpdate } from './updates.service';
+import { ClaimModel, type Claim } from '../models/claim.model';
+import { MeasurementModel, type Measurement } from '../models/measurement.model';
+import type { Source } from '../models/source.schema';
+import { SpeakerModel, type Speaker } from '../models/speaker.model';
+import { TimelineEventModel, type TimelineEvent } from '../models/timeline-event.model';
+import { TopicModel, type Topic } from '../models/topic.model';
+import { AppError } from '../server/errors';
+import { syncClaimPublicState } from '../server/services/claim-public-state.service';
+import { moveLastUpdateForward, refreshClaimTracking } from '../server/services/claim-tracking.service';
+import { recordUpdate } from '../server/services/updates.service';
+
+/*
+ * The seed's writes: idempotent by slug and by stable ids, so loading the seed again changes
+ * nothing. Not an editor action: nobody acts (no Revision), and re-running it is how a
+ * partly loaded seed is completed, so it needs no transaction.
+ */
 
 export interface EditingContext {
   now: Date;
@@ -70,12 +76,7 @@ export async function publishClaim(claimId: Types.ObjectId, at: Date, developedA
   }
   // The seed's subject is the claim (loading twice is one update); each publication from the editor is its own.
   await recordUpdate({ claim: claimId, kind: 'claim-published', subject, at, summary: claim.title });
-  await bumpLastUpdate(claimId, developedAt);
-}
-
-/** Moves the claim's "last updated" forward to `at`, never back. */
-export async function bumpLastUpdate(claimId: Types.ObjectId, at: Date): Promise<void> {
-  await ClaimModel.updateOne({ _id: claimId, 'tracking.lastUpdateAt': trusted({ $not: { $gte: at } }) }, { $set: { 'tracking.lastUpdateAt': at } });
+  await moveLastUpdateForward(claimId, developedAt);
 }
 
 export type MeasurementInput = Omit<Fields<Measurement>, 'claim'> & { _id?: Types.ObjectId };
@@ -112,7 +113,7 @@ export async function addTimelineEvent(
   await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
   const kind = input.kind === 'event' ? 'event-added' : 'statement-added';
   if (isPublic(claim)) await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary });
-  await bumpLastUpdate(claimId, input.at);
+  await moveLastUpdateForward(claimId, input.at);
   return _id;
 }
 
@@ -129,5 +130,5 @@ export async function setVerdict(
   const claim = await requireClaim(claimId);
   await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
   if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary);
-  await bumpLastUpdate(claimId, verdict.setAt);
+  await moveLastUpdateForward(claimId, verdict.setAt);
 }

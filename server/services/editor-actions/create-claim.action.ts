@@ -1,0 +1,27 @@
+import type { Types } from 'mongoose';
+import { ClaimModel } from '../../../models/claim.model';
+import type { ClaimForm } from '../../schemas/claim-form.schemas';
+import { diffSnapshots } from '../revisions.service';
+import { createUnderFreeSlug, slugFromTitle } from '../slugs.service';
+import { assertNotFuture, checkReferences, recordActionRevision } from './action-steps';
+import { claimFields, claimSnapshot, sourceOf } from './form-fields';
+import { runEditorAction, type EditorActionContext } from './run-editor-action';
+
+/**
+ * Creates the claim as a draft under a fresh slug, with its "created" Revision. Inserted,
+ * never upserted by slug, so a title that clashes never overwrites another claim: a slug
+ * taken meanwhile by another editor aborts the transaction on the unique index, and the
+ * action runs again with the next free one.
+ */
+export async function createClaim(form: ClaimForm, ctx: EditorActionContext): Promise<{ id: Types.ObjectId; slug: string }> {
+  assertNotFuture({ saidAt: form.saidAt.at }, ctx.now);
+  return createUnderFreeSlug(ClaimModel, slugFromTitle(form.title), (slug) =>
+    runEditorAction(async () => {
+      const fields = { ...claimFields(form, await checkReferences(form), ctx.timeZone), status: 'draft' as const, sources: [sourceOf(form)], tracking: { measurementCount: 0, delivered: false } };
+      const doc = await new ClaimModel({ ...fields, slug }).save();
+      const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
+      await recordActionRevision(ctx, { claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', version: doc.__v, changes });
+      return { id: doc._id, slug };
+    }),
+  );
+}

@@ -42,6 +42,16 @@ function messageKeyFor(status: number, part: 'title' | 'body'): string {
   return `error.${status >= 500 ? 500 : 400}.${part}`;
 }
 
+/**
+ * Only the unexpected is an error, logged with its stack. A refusal the app chose (a 4xx, or
+ * UNAVAILABLE while the database or the process is not ready) is info or a warning with its
+ * reason, so nobody can fill the error log, or page the on-call, on purpose.
+ */
+export function errorLogLevel(status: number, err: unknown): 'error' | 'warn' | 'info' {
+  if (status < 500) return 'info';
+  return isAppError(err) && err.code === 'UNAVAILABLE' ? 'warn' : 'error';
+}
+
 export function errorHandler({ exposeDetails }: { exposeDetails: boolean }): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
@@ -49,11 +59,9 @@ export function errorHandler({ exposeDetails }: { exposeDetails: boolean }): Err
       return;
     }
     const status = statusForError(err);
-    if (status >= 500) {
-      req.log.error({ err }, 'request failed');
-    } else {
-      req.log.info({ status, reason: err instanceof Error ? err.message : String(err) }, 'request rejected');
-    }
+    const level = errorLogLevel(status, err);
+    if (level === 'error') req.log.error({ err }, 'request failed');
+    else req.log[level]({ status, reason: err instanceof Error ? err.message : String(err) }, 'request rejected');
     const detail = status < 500 || exposeDetails ? (err instanceof Error ? err.message : String(err)) : undefined;
     res.status(status);
     if (req.accepts(['html', 'json']) === 'json') {

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { AppError, type ErrorCode } from '../../../server/errors';
-import { errorHandler, statusForError } from '../../../server/middleware/error-handler';
+import { errorHandler, errorLogLevel, statusForError } from '../../../server/middleware/error-handler';
 import { accessLogLevel, requestLogger } from '../../../server/middleware/request-logger';
 import { PUBLIC_DIR, VIEWS_DIR } from '../../../server/paths';
 import { registerViewEngine } from '../../../server/view-engine/register';
@@ -68,6 +68,18 @@ describe('error handler', () => {
     const res = await request(appThrowing(Object.assign(new Error('nope'), { status: 405 }))).get('/boom');
     expect(res.status).toBe(405);
     expect(res.text).toContain('Requête invalide');
+  });
+});
+
+describe('error log levels', () => {
+  it.each<[string, number, string, unknown]>([
+    ['a refused form', 422, 'info', new AppError({ code: 'VALIDATION', message: 'bad' })],
+    ['a missing page', 404, 'info', new AppError({ code: 'NOT_FOUND', message: 'none' })],
+    ['a database not ready', 503, 'warn', new AppError({ code: 'UNAVAILABLE', message: 'not ready' })],
+    ['an internal AppError', 500, 'error', new AppError({ code: 'INTERNAL', message: 'bug' })],
+    ['an unexpected exception', 500, 'error', new TypeError('x is undefined')],
+  ])('when the error handler gets %s (%i), then it logs at %s', (_what, status, level, err) => {
+    expect(errorLogLevel(status, err)).toBe(level);
   });
 });
 

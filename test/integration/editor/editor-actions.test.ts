@@ -1,4 +1,4 @@
-import { Types } from 'mongoose';
+import mongoose, { Types } from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import { ContentVersionModel, SITE_VERSION_ID } from '../../../models/content-version.model';
 import { MeasurementModel } from '../../../models/measurement.model';
@@ -80,5 +80,21 @@ describe('an editor action is one transaction', () => {
     expect(after.measurements).toBe(before.measurements + 5);
     expect(after.counted).toBe(after.measurements);
     expect(after.updates).toBe(before.updates + 5);
+  });
+});
+
+describe('an editor action reads what it needs once', () => {
+  afterEach(() => {
+    mongoose.set('debug', false);
+  });
+
+  it('when a measurement is added to a published claim, then the claim is read once and each collection written once', async () => {
+    const operations: string[] = [];
+    mongoose.set('debug', (collection: string, method: string) => {
+      if (collection !== 'contentversions') operations.push(`${collection}.${method}`);
+    });
+    await addMeasurement(claimId, form('mesure comptée'), 'Nouvelle mesure', ctx);
+    mongoose.set('debug', false);
+    expect(operations).toEqual(['claims.findOne', 'measurements.insertOne', 'revisions.insertOne', 'updates.updateOne', 'measurements.find', 'claims.updateOne']);
   });
 });

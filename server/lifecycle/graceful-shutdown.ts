@@ -34,8 +34,8 @@ export interface ShutdownDeps {
  * the server stops listening, every request in flight (and any that arrives on an open
  * keep-alive connection) is answered with `Connection: close`, idle connections are closed,
  * and only once the last handler has finished is the database closed; the process then
- * exits 0. After the grace period whatever is left is cut (logged) and it exits 1. A second
- * signal exits 1 at once.
+ * exits 0. After the grace period the connections left are cut (logged with their requests)
+ * and it exits 1. A second signal exits 1 at once.
  */
 export function createShutdown(deps: ShutdownDeps): (signal: NodeJS.Signals) => void {
   const { logger, connections, clock = Date.now, graceMs = DRAIN_GRACE_MS, hardLimitMs = SHUTDOWN_HARD_LIMIT_MS } = deps;
@@ -44,9 +44,11 @@ export function createShutdown(deps: ShutdownDeps): (signal: NodeJS.Signals) => 
   const drain = async (startedAt: number): Promise<number> => {
     let code = 0;
     if (!(await connections.closed(graceMs))) {
+      // A connection still open now had a client waiting (for an answer, or to finish sending).
+      const left = connections.connections();
       const cut = connections.destroyAll();
-      code = cut.length > 0 ? 1 : 0;
-      logger.warn({ cut, connections: connections.connections(), ...deps.stats() }, `drain: grace period over, ${cut.length} request(s) cut`);
+      code = 1;
+      logger.warn({ cut, connections: left, ...deps.stats() }, `drain: grace period over, ${left} connection(s) and ${cut.length} request(s) cut`);
     } else {
       logger.info({ ms: clock() - startedAt, ...deps.stats() }, 'drain: every request answered, every connection closed');
     }

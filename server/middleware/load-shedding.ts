@@ -2,6 +2,7 @@ import os from 'node:os';
 import type { Request, RequestHandler, Response } from 'express';
 import type { Locale } from '../config';
 import { createTranslator } from '../i18n';
+import { createWaiters } from '../lifecycle/wake-waiters';
 
 /**
  * 32 requests in flight per core (64 on a 2-core machine). A page costs a few milliseconds of
@@ -27,9 +28,12 @@ export interface LoadShedderOptions {
 
 export interface LoadShedderStats {
   inFlight: number;
-  /** Requests answered 503 because the cap was reached (or the process is stopping). */
+  /** Requests answered 503 because the cap was reached. */
   shed: number;
-  /** Requests whose client hung up before the answer: their render or send was skipped. */
+  /**
+   * Requests whose client hung up before the answer: their render or send was skipped, or,
+   * when it had gone before the request was reached, its handler never ran.
+   */
   abandoned: number;
 }
 
@@ -38,8 +42,6 @@ export interface LoadShedder {
   stats(): LoadShedderStats;
   /** The middleware; mount it after the health checks, which must never be shed. */
   middleware(options: { locale: Locale }): RequestHandler;
-  /** Shutdown: from now on every request gets a 503 with `Connection: close`. */
-  stopAccepting(): void;
   /** Resolves true once no request is in flight, or false after `timeoutMs`. */
   drained(timeoutMs: number): Promise<boolean>;
 }
@@ -93,40 +95,28 @@ export function createLoadShedder(options: LoadShedderOptions = {}): LoadShedder
   let inFlight = 0;
   let shed = 0;
   let abandoned = 0;
-  let stopping = false;
-  let idleWaiters: (() => void)[] = [];
+  const idleWaiters = createWaiters();
 
   const whenIdle = () => {
-    if (inFlight > 0) return;
-    const waiters = idleWaiters;
-    idleWaiters = [];
-    for (const wake of waiters) wake();
+    if (inFlight === 0) idleWaiters.wakeAll();
   };
 
   return {
     maxInFlight,
     stats: () => ({ inFlight, shed, abandoned }),
-    stopAccepting() {
-      stopping = true;
-    },
-    drained(timeoutMs) {
-      if (inFlight === 0) return Promise.resolve(true);
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        timer.unref();
-        idleWaiters.push(() => {
-          clearTimeout(timer);
-          resolve(true);
-        });
-      });
-    },
+    drained: (timeoutMs) => idleWaiters.wait(inFlight === 0, timeoutMs),
     middleware({ locale }) {
       const page = unavailablePage(locale);
       return (req, res, next) => {
-        if (stopping || inFlight >= maxInFlight) {
+        // Work queued behind a busy event loop (or a drain) whose client has gone: nobody
+        // would read the answer, so the handler never runs and takes no slot.
+        if (req.socket.destroyed) {
+          abandoned += 1;
+          return;
+        }
+        if (inFlight >= maxInFlight) {
           shed += 1;
           res.status(503).set({ 'Retry-After': retryAfter, 'Cache-Control': 'no-store' });
-          if (stopping) res.set('Connection', 'close');
           if (isApiPath(req.path)) {
             res.json({
               error: {

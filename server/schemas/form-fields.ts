@@ -22,9 +22,13 @@ export interface FormInputContext {
 // eslint-disable-next-line no-control-regex -- matching control characters is the point.
 const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
+export function withoutControlCharacters(text: string): string {
+  return text.replace(CONTROL_CHARACTERS, '');
+}
+
 /** Every text field's first step: control characters removed, then surrounding spaces. */
 export function cleanText(value: unknown): unknown {
-  return typeof value === 'string' ? value.replace(CONTROL_CHARACTERS, '').trim() : value;
+  return typeof value === 'string' ? withoutControlCharacters(value).trim() : value;
 }
 
 /** An emptied optional field is absent, so clearing a value really clears it. */

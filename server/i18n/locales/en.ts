@@ -252,7 +252,7 @@ export const en: Record<MessageKey, string> = {
   'editor.timeline.submit': "Add to the timeline",
   'editor.timeline.summary': "{who}: {text}",
   'timeline.form.kind': "Entry type",
-  'timeline.form.at': "Date (e.g. 29/12/2021 or 29/12/2021 16:00)",
+  'timeline.form.at': "Date (e.g. 29 December 2021 or 29 December 2021 16:00)",
   'timeline.form.who': "Who",
   'timeline.form.text': "What was said or done",
   'timeline.form.kind.required': "Choose “statement” or “event”.",

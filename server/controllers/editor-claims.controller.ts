@@ -47,12 +47,19 @@ export async function renderRefusal(
   req: Request,
   res: Response,
   next: NextFunction,
-  options: { ctx: PresentContext; fields: readonly string[]; lists?: readonly string[]; entityId?: Types.ObjectId; render: (values: Values, extra: { errors?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> }) => Promise<void> },
+  options: {
+    ctx: PresentContext;
+    fields: readonly string[];
+    lists?: readonly string[];
+    entityId?: Types.ObjectId;
+    render: (values: Values, extra: { errors?: Record<string, string>; errorKeys?: Record<string, string>; conflict?: Awaited<ReturnType<typeof presentConflict>> }) => Promise<void>;
+  },
 ): Promise<void> {
   const values = typedValues(req, options.fields, options.lists);
   if (isFormRefusal(err)) {
     res.status(422);
-    await options.render(values, { errors: fieldMessages(options.ctx.t, err.details) });
+    // The keys too: a form may show more than a message for one (a box to confirm, say).
+    await options.render(values, { errors: fieldMessages(options.ctx.t, err.details), errorKeys: err.details });
     return;
   }
   if (isStaleSave(err) && options.entityId) {
@@ -65,7 +72,7 @@ export async function renderRefusal(
 }
 
 /** The stored claim as the edit form shows it: dates and numbers as the newsroom types them. */
-function claimValues(claim: Awaited<ReturnType<typeof findClaimForEditor>>, timeZone: string): Values {
+function claimValues(claim: Awaited<ReturnType<typeof findClaimForEditor>>, { timeZone, locale }: Pick<Config, 'locale' | 'timeZone'>): Values {
   const source = claim.sources[0];
   const { announced } = claim;
   return {
@@ -74,26 +81,27 @@ function claimValues(claim: Awaited<ReturnType<typeof findClaimForEditor>>, time
     statementVerbatim: claim.statementVerbatim ? 'on' : undefined,
     speaker: String(claim.speaker),
     speakerRole: claim.speakerRole ?? '',
-    saidAt: formatNewsroomDate(claim.saidAt, claim.saidAtPrecision, timeZone),
+    saidAt: formatNewsroomDate(claim.saidAt, claim.saidAtPrecision, timeZone, locale),
     appearance: claim.appearance ?? '',
     topics: claim.topics.map(String),
     kind: announced.kind,
-    value: typeof announced.value === 'number' ? formatNewsroomNumber(announced.value) : '',
+    value: typeof announced.value === 'number' ? formatNewsroomNumber(announced.value, locale) : '',
     unit: announced.unit ?? '',
     currency: announced.currency ?? '',
-    dueAt: announced.dueAt ? formatNewsroomDate(announced.dueAt, announced.duePrecision ?? 'day', timeZone) : '',
+    dueAt: announced.dueAt ? formatNewsroomDate(announced.dueAt, announced.duePrecision ?? 'day', timeZone, locale) : '',
     definition: announced.definition,
     sourceOutlet: source?.outlet ?? '',
     sourceTitle: source?.title ?? '',
     sourceUrl: source?.url ?? '',
-    sourcePublishedAt: source?.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone) : '',
+    sourcePublishedAt: source?.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone, locale) : '',
     version: String(claim.__v ?? 0),
   };
 }
 
 export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
-  const claimSchema = claimFormSchema(config.timeZone);
-  const claimEditSchema = claimEditFormSchema(config.timeZone);
+  // Built per request: "today", for refusing dates in the future, is the app's clock.
+  const claimSchema = () => claimFormSchema({ timeZone: config.timeZone, locale: config.locale, now: clock() });
+  const claimEditSchema = () => claimEditFormSchema({ timeZone: config.timeZone, locale: config.locale, now: clock() });
   const context = () => createPresentContext(config, clock());
   const acting = (res: Response): EditorActionContext => ({ actor: actorOf(res), now: clock(), timeZone: config.timeZone });
 
@@ -183,7 +191,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
 
     editClaim: async (req: Request<{ id: string }>, res: Response) => {
       const { claim, summary } = await editedClaim(req.params.id);
-      await renderClaimForm(res, claimValues(claim, config.timeZone), { claim: summary });
+      await renderClaimForm(res, claimValues(claim, config), { claim: summary });
     },
 
     updateClaim: async (req: Request<{ id: string }>, res: Response) => {

@@ -16,7 +16,9 @@ import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-i
 import { actorOf, claimHubPath, renderRefusal, type presentConflict } from './editor-claims.controller';
 import type { Values } from './form-helpers';
 
-const MEASUREMENT_FIELDS = ['value', 'delivered', 'asOf', 'definition', 'unit', 'sameQuantity', 'methodNotes', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
+/** What the editing use-case answers, on asOf, for a measurement dated before the claim and not confirmed. */
+const BEFORE_ANNOUNCEMENT = 'measurement.form.asOf.before_announcement';
+const MEASUREMENT_FIELDS = ['value', 'delivered', 'asOf', 'confirmBeforeAnnouncement', 'definition', 'unit', 'sameQuantity', 'methodNotes', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
 const TIMELINE_FIELDS = ['kind', 'at', 'who', 'text', 'verbatim', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt'] as const;
 const VERDICT_FIELDS = ['rating', 'explanation', 'version'] as const;
 
@@ -24,12 +26,12 @@ type Params = { id: string; measurementId: string };
 type Conflict = Awaited<ReturnType<typeof presentConflict>>;
 
 /** A stored measurement as the edit form shows it. */
-function measurementValues(measurement: Awaited<ReturnType<typeof findMeasurementForEditor>>['measurement'], timeZone: string): Values {
+function measurementValues(measurement: Awaited<ReturnType<typeof findMeasurementForEditor>>['measurement'], { timeZone, locale }: Pick<Config, 'locale' | 'timeZone'>): Values {
   const { source } = measurement;
   return {
-    value: typeof measurement.value === 'number' ? formatNewsroomNumber(measurement.value) : '',
+    value: typeof measurement.value === 'number' ? formatNewsroomNumber(measurement.value, locale) : '',
     delivered: measurement.delivered === true ? 'yes' : measurement.delivered === false ? 'no' : '',
-    asOf: formatNewsroomDate(measurement.asOf, measurement.asOfPrecision, timeZone),
+    asOf: formatNewsroomDate(measurement.asOf, measurement.asOfPrecision, timeZone, locale),
     definition: measurement.definition,
     unit: measurement.unit ?? '',
     sameQuantity: measurement.sameQuantity ? 'on' : undefined,
@@ -37,16 +39,18 @@ function measurementValues(measurement: Awaited<ReturnType<typeof findMeasuremen
     sourceOutlet: source.outlet ?? '',
     sourceTitle: source.title ?? '',
     sourceUrl: source.url ?? '',
-    sourcePublishedAt: source.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone) : '',
+    sourcePublishedAt: source.publishedAt ? formatNewsroomDate(source.publishedAt, source.publishedPrecision ?? 'day', timeZone, locale) : '',
     version: String(measurement.__v ?? 0),
   };
 }
 
 /** Measurements, timeline entries and the verdict: everything an editor adds to a claim after recording it. */
 export function editorMeasurementsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
-  const measurementSchema = measurementFormSchema(config.timeZone);
-  const measurementEditSchema = measurementEditFormSchema(config.timeZone);
-  const timelineSchema = timelineFormSchema(config.timeZone);
+  // Built per request: "today", for refusing dates in the future, is the app's clock.
+  const input = () => ({ timeZone: config.timeZone, locale: config.locale, now: clock() });
+  const measurementSchema = () => measurementFormSchema(input());
+  const measurementEditSchema = () => measurementEditFormSchema(input());
+  const timelineSchema = () => timelineFormSchema(input());
   const context = () => createPresentContext(config, clock());
   const acting = (res: Response): EditorActionContext => ({ actor: actorOf(res), now: clock(), timeZone: config.timeZone });
 
@@ -54,13 +58,14 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     res: Response,
     params: { id: string; measurementId?: string },
     values: Values,
-    options: { fresh?: boolean; errors?: Record<string, string>; conflict?: Conflict },
+    options: { fresh?: boolean; errors?: Record<string, string>; errorKeys?: Record<string, string>; conflict?: Conflict; beforeAnnouncement?: boolean },
   ) => {
     const ctx = context();
     const claim = await findClaimForEditor(parseClaimId(params.id));
     const base = `${claimHubPath(claim._id)}/measurements`;
     const edit = params.measurementId !== undefined;
     const { errors } = options;
+    const confirmRefused = options.errorKeys?.asOf === BEFORE_ANNOUNCEMENT;
     res.render('pages/editor/measurement-form', {
       pageTitle: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
       heading: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
@@ -76,6 +81,13 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       sameQuantityChecked: values.sameQuantity !== undefined || options.fresh === true,
       deliveredYes: values.delivered === 'yes',
       deliveredNo: values.delivered === 'no',
+      // The box is offered only where it means something: after that refusal, once ticked, or
+      // on a stored measurement that already predates the claim.
+      confirmBefore: {
+        shown: confirmRefused || values.confirmBeforeAnnouncement !== undefined || options.beforeAnnouncement === true,
+        checked: values.confirmBeforeAnnouncement !== undefined,
+        error: confirmRefused ? errors?.asOf : undefined,
+      },
       errors,
       hasErrors: errors !== undefined && Object.keys(errors).length > 0,
       conflict: options.conflict,
@@ -136,8 +148,8 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     },
 
     editMeasurement: async (req: Request<Params>, res: Response) => {
-      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId, 'measurement'));
-      await renderMeasurementForm(res, req.params, measurementValues(measurement, config.timeZone), {});
+      const { claim, measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId, 'measurement'));
+      await renderMeasurementForm(res, req.params, measurementValues(measurement, config), { beforeAnnouncement: measurement.asOf.getTime() < claim.saidAt.getTime() });
     },
 
     updateMeasurement: async (req: Request<Params>, res: Response) => {
@@ -157,7 +169,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const measurementId = parseObjectId(req.params.measurementId, 'measurement');
       const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), measurementId);
       // A refused removal posts only its own fields: show the stored measurement with them.
-      const stored = measurementValues(measurement, config.timeZone);
+      const stored = measurementValues(measurement, config);
       await renderRefusal(err, req, res, next, {
         ctx: context(),
         fields: MEASUREMENT_FIELDS,

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import { isAppError, type AppError } from '../errors';
 import { isMessageKey, type Translate } from '../i18n';
+import { withoutControlCharacters } from '../schemas/form-fields';
 
 export type Values = Record<string, string | string[] | undefined>;
 
@@ -13,14 +14,15 @@ export function fieldMessages(t: Translate, details: Record<string, string> | un
 
 /**
  * What the editor typed, as typed, so a refused form gives it all back. `lists` are the
- * multi-selects: one choice arrives as a string, several as an array.
+ * multi-selects: one choice arrives as a string, several as an array. Control characters are
+ * left out even here: the page would otherwise serve them raw, and saving drops them anyway.
  */
 export function typedValues(req: Request, fields: readonly string[], lists: readonly string[] = []): Values {
   const body = (req.body ?? {}) as Record<string, unknown>;
   const values: Values = {};
   for (const name of fields) {
     const value = body[name];
-    if (typeof value === 'string') values[name] = value.slice(0, 5000);
+    if (typeof value === 'string') values[name] = withoutControlCharacters(value.slice(0, 5000));
   }
   for (const name of lists) {
     const value = body[name];

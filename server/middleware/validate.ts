@@ -36,13 +36,25 @@ export function validatedQuery<S extends z.ZodType>(res: Response, _schema: S): 
 }
 
 /**
+ * A schema, or what builds one for the request at hand: a form whose rules depend on the
+ * moment (no date after today) is built from the app's clock at each request, so "today"
+ * is the same for the schema and for everything else the request does.
+ */
+export type SchemaSource<S extends z.ZodType> = S | (() => S);
+
+function schemaOf<S extends z.ZodType>(source: SchemaSource<S>): S {
+  return typeof source === 'function' ? source() : source;
+}
+
+/**
  * Validates a form body with `schema` and leaves the parsed value in `res.locals.body`
  * (read through `validatedBody`). A refusal is a VALIDATION error whose details map each
  * field to its message key; the route's own error handler re-renders the form with them.
+ * Every field's first problem is reported at once, so the editor corrects the form in one go.
  */
-export function validateBody<S extends z.ZodType>(schema: S): RequestHandler {
+export function validateBody<S extends z.ZodType>(schema: SchemaSource<S>): RequestHandler {
   return (req, res, next) => {
-    const parsed = schema.safeParse(req.body ?? {});
+    const parsed = schemaOf(schema).safeParse(req.body ?? {});
     if (!parsed.success) {
       const details: Record<string, string> = {};
       for (const issue of parsed.error.issues) details[String(issue.path[0] ?? 'form')] ??= issue.message;
@@ -54,6 +66,6 @@ export function validateBody<S extends z.ZodType>(schema: S): RequestHandler {
   };
 }
 
-export function validatedBody<S extends z.ZodType>(res: Response, _schema: S): z.infer<S> {
+export function validatedBody<S extends z.ZodType>(res: Response, _schema: SchemaSource<S>): z.infer<S> {
   return res.locals.body as z.infer<S>;
 }

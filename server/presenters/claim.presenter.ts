@@ -2,7 +2,7 @@ import type { Types } from 'mongoose';
 import type { DatePrecision } from '../../models/source.schema';
 import type { ClaimPage, ClaimSummary } from '../services/claims-query.service';
 import { claimState } from '../services/claims-query.service';
-import { compareFigures, computeDeadlineStatus, computeNumericGap, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
+import { compareFigures, computeDeadlineStatus, computeNumericGap, isFigureInBounds, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
 import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
@@ -88,12 +88,19 @@ export type GapPanel =
 
 type MeasurementRow = ClaimPage['measurements'][number];
 
+/**
+ * The gap maths over the figures they can take. A figure stored out of bounds (before the forms
+ * refused it, or by hand) is still listed on the page, but compared with nothing: with an
+ * announced figure out of bounds, the claim reads as not yet measured rather than failing.
+ */
 export function numericGap(ctx: PresentContext, claim: ClaimSummary, measurements: MeasurementRow[]): NumericGap {
+  const announced = claim.announced.value ?? 0;
+  const comparable = isFigureInBounds(announced);
   return computeNumericGap({
-    announced: claim.announced.value ?? 0,
+    announced: comparable ? announced : 0,
     announcedAt: claim.saidAt,
     measurements: measurements
-      .filter((m): m is MeasurementRow & { value: number } => typeof m.value === 'number')
+      .filter((m): m is MeasurementRow & { value: number } => comparable && isFigureInBounds(m.value))
       .map((m) => ({ id: String(m._id), value: m.value, asOf: m.asOf, sameQuantity: m.sameQuantity })),
     now: ctx.now,
     timeZone: ctx.timeZone,

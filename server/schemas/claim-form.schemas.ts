@@ -2,75 +2,74 @@ import { z } from 'zod';
 import { CLAIM_KINDS, CLAIM_TITLE_MAX } from '../../models/claim.model';
 import { TIMELINE_EVENT_KINDS } from '../../models/timeline-event.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
-import { parseNewsroomDate, parseNewsroomNumber } from '../services/newsroom-input.service';
+import { checkbox, cleanText, dateField, objectId, optional, optionalDate, optionalNumber, required, url, type FormInputContext } from './form-fields';
 
-/** Messages are i18n keys: the form shows them in the site's language. */
-export const trimmed = (v: unknown) => (typeof v === 'string' ? v.trim() : v);
-export const required = (max: number, key: string) => z.preprocess(trimmed, z.string(key).min(1, key).max(max, 'form.too_long'));
-export const optional = (max: number) =>
-  z.preprocess((v) => (trimmed(v) === '' ? undefined : trimmed(v)), z.string('form.invalid').max(max, 'form.too_long').optional());
-/** An unchecked box sends nothing at all. */
-const checkbox = z.preprocess((v) => v === 'on' || v === 'true' || v === '1', z.boolean());
-const objectId = (key: string) => z.string(key).regex(/^[0-9a-f]{24}$/i, key);
-const url = z.preprocess((v) => (trimmed(v) === '' ? undefined : trimmed(v)), z.string().max(2000, 'form.too_long').regex(/^https?:\/\/\S+$/, 'form.url.invalid').optional());
+export type { FormInputContext } from './form-fields';
 
-function dateField(timeZone: string) {
-  return z.string('form.date.invalid').transform((text, ctx) => {
-    const parsed = parseNewsroomDate(text, timeZone);
-    if (parsed.ok) return parsed.value;
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  });
-}
-const optionalDate = (timeZone: string) => z.preprocess((v) => (trimmed(v) === '' ? undefined : v), dateField(timeZone).optional());
-
-const numberField = z.string('form.number.invalid').transform((text, ctx) => {
-  const parsed = parseNewsroomNumber(text);
-  if (parsed.ok) return parsed.value;
-  ctx.addIssue({ code: 'custom', message: parsed.message });
-  return z.NEVER;
-});
-const optionalNumber = z.preprocess((v) => (trimmed(v) === '' ? undefined : v), numberField.optional());
-
-function sourceFields(timeZone: string) {
+function sourceFields(ctx: FormInputContext) {
   return {
     sourceOutlet: optional(200),
     sourceTitle: optional(500),
     sourceUrl: url,
-    sourcePublishedAt: optionalDate(timeZone),
+    // An article cannot have been published after today either.
+    sourcePublishedAt: optionalDate(ctx, { past: true }),
   };
 }
 
-/** The claim form's fields. The zone is the newsroom's: dates are read as its people mean them. */
-function claimShape(timeZone: string) {
+const currency = z.preprocess((v) => {
+  const text = cleanText(v);
+  return text === '' ? undefined : typeof text === 'string' ? text.toUpperCase() : text;
+}, z.string().regex(/^[A-Z]{3}$/, 'claim.form.currency.invalid').optional());
+
+/** The claim form's fields, read in the newsroom's zone and the site's language. */
+function claimShape(ctx: FormInputContext) {
   return {
     title: required(CLAIM_TITLE_MAX, 'claim.form.title.required'),
     statement: required(5000, 'claim.form.statement.required'),
     statementVerbatim: checkbox,
     speaker: objectId('claim.form.speaker.required'),
     speakerRole: optional(200),
-    saidAt: dateField(timeZone),
+    saidAt: dateField(ctx, { past: true }),
     appearance: optional(500),
     // One selected option arrives as a string, several as an array.
     topics: z.preprocess((v: unknown) => (v === undefined || v === '' ? [] : Array.isArray(v) ? (v as unknown[]) : [v]), z.array(objectId('claim.form.topic.unknown')).max(20)),
     kind: z.enum(CLAIM_KINDS, 'claim.form.kind.required'),
-    value: optionalNumber,
+    value: optionalNumber(ctx.locale),
     unit: optional(120),
-    currency: z.preprocess((v) => (trimmed(v) === '' ? undefined : typeof v === 'string' ? v.trim().toUpperCase() : v), z.string().regex(/^[A-Z]{3}$/, 'claim.form.currency.invalid').optional()),
-    dueAt: optionalDate(timeZone),
+    currency,
+    // A deadline is the one date that is normally ahead of today.
+    dueAt: optionalDate(ctx, { past: false }),
     definition: required(1000, 'claim.form.definition.required'),
-    ...sourceFields(timeZone),
+    ...sourceFields(ctx),
   };
 }
 
 type ClaimShape = z.infer<z.ZodObject<ReturnType<typeof claimShape>>>;
 
+/**
+ * Refinements across fields run even when a field failed, so every error comes back in one
+ * pass. A failed field holds zod's placeholder, not undefined: the refinements only compare
+ * fields with undefined, and that field's own message comes first (validateBody keeps it).
+ */
+const EVERY_TIME = { when: () => true };
+
+/**
+ * Which fields the claim's kind needs, and which it refuses. A field that does not apply is
+ * refused rather than dropped: a currency on a count or a due date on a figure means the editor
+ * chose the wrong kind or typed in the wrong box, and dropping it would lose what they meant.
+ */
 function refineClaim(form: ClaimShape, ctx: z.RefinementCtx): void {
-  const numeric = form.kind === 'count' || form.kind === 'money' || form.kind === 'percentage';
-  if (numeric && form.value === undefined) ctx.addIssue({ code: 'custom', path: ['value'], message: 'claim.form.value.required' });
-  if (form.kind === 'money' && form.currency === undefined) ctx.addIssue({ code: 'custom', path: ['currency'], message: 'claim.form.currency.invalid' });
-  if (form.kind === 'deadline' && form.dueAt === undefined) ctx.addIssue({ code: 'custom', path: ['dueAt'], message: 'claim.form.due.required' });
   requireSource(form, ctx);
+  // An unknown kind has its own message; what applies to it cannot be told.
+  if (!(CLAIM_KINDS as readonly string[]).includes(form.kind)) return;
+  const numeric = form.kind === 'count' || form.kind === 'money' || form.kind === 'percentage';
+  const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
+  if (numeric && form.value === undefined) issue('value', 'claim.form.value.required');
+  if (!numeric && form.value !== undefined) issue('value', 'claim.form.value.not_applicable');
+  if (form.kind === 'money' && form.currency === undefined) issue('currency', 'claim.form.currency.invalid');
+  if (form.kind !== 'money' && form.currency !== undefined) issue('currency', 'claim.form.currency.not_applicable');
+  if (form.kind === 'deadline' && form.dueAt === undefined) issue('dueAt', 'claim.form.due.required');
+  if (form.kind !== 'deadline' && form.dueAt !== undefined) issue('dueAt', 'claim.form.due.not_applicable');
 }
 
 function requireSource(form: { sourceOutlet?: string | undefined; sourceTitle?: string | undefined }, ctx: z.RefinementCtx): void {
@@ -91,63 +90,69 @@ function refineEdit(form: { correction: boolean; correctionNote?: string | undef
   if (form.correction && form.correctionNote === undefined) ctx.addIssue({ code: 'custom', path: ['correctionNote'], message: 'correction.note.required' });
 }
 
-export function claimFormSchema(timeZone: string) {
-  return z.object(claimShape(timeZone)).superRefine(refineClaim);
+export function claimFormSchema(ctx: FormInputContext) {
+  return z.object(claimShape(ctx)).superRefine(refineClaim, EVERY_TIME);
 }
 export type ClaimForm = z.infer<ReturnType<typeof claimFormSchema>>;
 
-export function claimEditFormSchema(timeZone: string) {
-  return z.object({ ...claimShape(timeZone), ...editShape }).superRefine((form, ctx) => {
-    refineClaim(form, ctx);
-    refineEdit(form, ctx);
-  });
+export function claimEditFormSchema(ctx: FormInputContext) {
+  return z.object({ ...claimShape(ctx), ...editShape }).superRefine((form, refinement) => {
+    refineClaim(form, refinement);
+    refineEdit(form, refinement);
+  }, EVERY_TIME);
 }
 export type ClaimEditForm = z.infer<ReturnType<typeof claimEditFormSchema>>;
 export type EditMeta = Pick<ClaimEditForm, 'version' | 'correction' | 'correctionNote'>;
 
-function measurementShape(timeZone: string) {
+function measurementShape(ctx: FormInputContext) {
   return {
-    value: optionalNumber,
+    value: optionalNumber(ctx.locale),
     delivered: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['yes', 'no'], 'form.invalid').optional()),
-    asOf: dateField(timeZone),
+    asOf: dateField(ctx, { past: true }),
+    /**
+     * A measurement dated before the claim was made is allowed (a figure the speaker already
+     * had) but only on purpose: the editing use-case, which knows the claim's date, refuses it
+     * unless this box is ticked, with details { asOf: 'measurement.form.asOf.before_announcement' }.
+     */
+    confirmBeforeAnnouncement: checkbox,
     definition: required(1000, 'claim.form.definition.required'),
     unit: optional(120),
     sameQuantity: checkbox,
     methodNotes: optional(5000),
-    ...sourceFields(timeZone),
+    ...sourceFields(ctx),
   };
 }
 
 /** The measurement form. Whether a value or "delivered" is needed depends on the claim: the service checks. */
-export function measurementFormSchema(timeZone: string) {
-  return z.object(measurementShape(timeZone)).superRefine(requireSource);
+export function measurementFormSchema(ctx: FormInputContext) {
+  return z.object(measurementShape(ctx)).superRefine(requireSource, EVERY_TIME);
 }
 export type MeasurementForm = z.infer<ReturnType<typeof measurementFormSchema>>;
 
-export function measurementEditFormSchema(timeZone: string) {
-  return z.object({ ...measurementShape(timeZone), ...editShape }).superRefine((form, ctx) => {
-    requireSource(form, ctx);
-    refineEdit(form, ctx);
-  });
+export function measurementEditFormSchema(ctx: FormInputContext) {
+  return z.object({ ...measurementShape(ctx), ...editShape }).superRefine((form, refinement) => {
+    requireSource(form, refinement);
+    refineEdit(form, refinement);
+  }, EVERY_TIME);
 }
 export type MeasurementEditForm = z.infer<ReturnType<typeof measurementEditFormSchema>>;
 
 /** Removing a measurement: which version is removed, and whether a correction says so. */
-export const removalFormSchema = z.object(editShape).superRefine(refineEdit);
+export const removalFormSchema = z.object(editShape).superRefine(refineEdit, EVERY_TIME);
 export type RemovalForm = z.infer<typeof removalFormSchema>;
 
 /** A statement (someone's words) or an event (something that happened) on the claim's timeline. */
-export function timelineFormSchema(timeZone: string) {
+export function timelineFormSchema(ctx: FormInputContext) {
   return z
     .object({
       kind: z.enum(TIMELINE_EVENT_KINDS, 'timeline.form.kind.required'),
-      at: dateField(timeZone),
+      at: dateField(ctx, { past: true }),
       who: required(300, 'timeline.form.who.required'),
       text: required(5000, 'timeline.form.text.required'),
       verbatim: checkbox,
-      ...sourceFields(timeZone),
+      ...sourceFields(ctx),
     })
-    .superRefine(requireSource);
+    .superRefine(requireSource, EVERY_TIME);
 }
 export type TimelineForm = z.infer<ReturnType<typeof timelineFormSchema>>;
 

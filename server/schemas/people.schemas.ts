@@ -1,7 +1,7 @@
 import { z } from 'zod';
 // An emptied optional field is stored as absent, so clearing a role really clears it.
 import { SPEAKER_KINDS } from '../../models/speaker.model';
-import { optional, required } from './claim-form.schemas';
+import { cleanText, optional, required } from './form-fields';
 /** The document's version (__v) when the form was opened: a hidden field, so only a tampered or truncated form gets it wrong. */
 const version = z.string('editor.people.version.invalid').regex(/^\d{1,9}$/, 'editor.people.version.invalid').transform(Number);
 
@@ -13,7 +13,10 @@ export const speakerFormSchema = z.object({
   kind: z.preprocess((v) => (v === '' ? undefined : v), z.enum(SPEAKER_KINDS, 'editor.speaker.kind.invalid').optional()),
   // Pages that identify the speaker (ClaimReview's sameAs), separated by spaces.
   sameAs: z.preprocess(
-    (v) => (typeof v === 'string' ? v.split(/\s+/).filter((url) => url !== '') : v === undefined ? [] : v),
+    (v) => {
+      const text = cleanText(v);
+      return typeof text === 'string' ? text.split(/\s+/).filter((url) => url !== '') : text === undefined ? [] : text;
+    },
     z.array(z.string().max(2000, 'form.too_long').regex(/^https?:\/\/\S+$/, 'form.url.invalid'), 'form.url.invalid').max(10, 'form.too_long'),
   ),
 });

@@ -1,12 +1,13 @@
 import { z } from 'zod';
 import { USER_ROLES } from '../../models/user.model';
+import { cleanText } from './form-fields';
 
 /** Messages are i18n keys: the form shows them in the site's language. */
-const text = (max: number, required: string) =>
-  z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.string(required).min(1, required).max(max, 'form.too_long'));
+const text = (max: number, required: string) => z.preprocess(cleanText, z.string(required).min(1, required).max(max, 'form.too_long'));
 
 // The password is checked for length and commonness by the users service, once, for the
-// form and the command line alike; here it only has to be a string.
+// form and the command line alike; here it only has to be a string. Control characters are
+// kept in it: it is never shown, and changing what was typed would change the secret.
 const password = z.string('password.required').min(1, 'password.required').max(1024, 'password.too-long');
 
 export const loginSchema = z.object({
@@ -17,7 +18,7 @@ export const loginSchema = z.object({
 export type LoginForm = z.infer<typeof loginSchema>;
 
 export const createUserSchema = z.object({
-  email: z.preprocess((v) => (typeof v === 'string' ? v.trim() : v), z.email('user.email.invalid').max(254, 'form.too_long')),
+  email: z.preprocess(cleanText, z.email('user.email.invalid').max(254, 'form.too_long')),
   name: text(200, 'user.name.required'),
   role: z.enum(USER_ROLES, 'user.role.invalid'),
   password,

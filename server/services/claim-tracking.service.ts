@@ -1,7 +1,7 @@
 import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { MeasurementModel } from '../../models/measurement.model';
-import { computeNumericGap } from './gap.service';
+import { computeNumericGap, isFigureInBounds } from './gap.service';
 
 /**
  * How far apart the announcement and the headline measurement are, on one scale for all
@@ -49,8 +49,9 @@ export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date
   let score: number | null = null;
   let headline: { value: number; asOf: Date; proxy: boolean; unit: string | null } | null = null;
   const { kind, value } = claim.announced;
-  if ((kind === 'count' || kind === 'money' || kind === 'percentage') && typeof value === 'number') {
-    const numeric = measurements.filter((m): m is typeof m & { value: number } => typeof m.value === 'number');
+  // A figure stored out of bounds (see isFigureInBounds) is counted but never compared.
+  if ((kind === 'count' || kind === 'money' || kind === 'percentage') && isFigureInBounds(value)) {
+    const numeric = measurements.filter((m): m is typeof m & { value: number } => isFigureInBounds(m.value));
     const gap = computeNumericGap({
       announced: value,
       announcedAt: claim.saidAt,

@@ -87,6 +87,24 @@ const MS_PER_DAY = 86_400_000;
  */
 const MAX_MAGNITUDE = Number.MAX_SAFE_INTEGER;
 
+/**
+ * The largest |figure| the forms accept, a million billion. The maths subtract two figures
+ * (the gap, the change from the previous measurement), so each must stay within half of
+ * 2^53 (about 9.007e15) for the result to be exact; 1e15 leaves that with room and is a round
+ * number an editor can be told. Ratios (percentage, factor) are guarded by finiteOrNull,
+ * Intl formats any double and JSON carries it. The largest real figures Écart tracks (state
+ * budgets in euros, around 1e12) are a thousand times smaller.
+ */
+export const FIGURE_BOUND = 1e15;
+
+/**
+ * Whether a stored figure can go through the gap maths. One written before the forms were
+ * bounded, or by hand, is shown as it is but compared with nothing: a page never fails on it.
+ */
+export function isFigureInBounds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && Math.abs(value) <= FIGURE_BOUND;
+}
+
 function assertFigure(value: number, what: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
     throw new RangeError(`${what} must be a finite number, got ${String(value)}`);

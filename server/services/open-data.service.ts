@@ -4,7 +4,7 @@ import { UpdateModel, type Update } from '../../models/update.model';
 import type { Claim } from '../../models/claim.model';
 import { ensurePublicStateBackfilled } from './claim-public-state.service';
 import { SPEAKER_FIELDS, TOPIC_FIELDS, type ClaimSummary } from './claims-query.service';
-import { computeNumericGap, type MeasurementGap } from './gap.service';
+import { computeNumericGap, isFigureInBounds, type MeasurementGap } from './gap.service';
 
 /**
  * What the open-data exports (JSON API, CSV) read beyond what the public pages already
@@ -63,7 +63,9 @@ export interface HeadlineFigure extends Pick<MeasurementGap, 'value' | 'asOf' | 
 export function headlineFigure(claim: Pick<Claim, 'announced' | 'saidAt' | 'tracking'>, now: Date, timeZone: string): HeadlineFigure | null {
   const { announced, tracking } = claim;
   if (announced.kind === 'deadline' || announced.kind === 'qualitative' || typeof announced.value !== 'number') return null;
-  if (typeof tracking?.headlineValue !== 'number' || !(tracking.headlineAsOf instanceof Date)) return null;
+  if (!isFigureInBounds(tracking?.headlineValue) || !(tracking.headlineAsOf instanceof Date)) return null;
+  // A figure stored out of bounds is shown as it is, never compared (see isFigureInBounds).
+  if (!isFigureInBounds(announced.value)) return null;
   const { headline } = computeNumericGap({
     announced: announced.value,
     announcedAt: claim.saidAt,

@@ -1,3 +1,4 @@
+import { DateTime } from 'luxon';
 import { trusted, Types } from 'mongoose';
 import { ClaimModel, type ClaimDocument } from '../../../models/claim.model';
 import { SpeakerModel } from '../../../models/speaker.model';
@@ -30,17 +31,22 @@ export function assertAtVersion(entity: string, stored: number | undefined, form
   if ((stored ?? 0) !== formVersion) throw staleVersion(entity, stored ?? 0);
 }
 
-/** How far ahead of Écart's clock a date of something already said or measured may be: time zones, not typos. */
-const FUTURE_MARGIN_MS = 24 * 60 * 60 * 1000;
-
 /**
- * What was said, measured or done cannot be dated after today: "2031" for "2021" would pin the
- * claim to the top of "latest" for years and make a future figure the headline.
+ * A measurement dated before the claim was made is usually a typo ("2017" for "2021"), and
+ * sometimes a deliberate baseline: it is stored only once the editor has confirmed it. A
+ * measurement known to the month or the year counts as before only if that whole period is.
  */
-export function assertNotFuture(dates: Record<string, Date>, now: Date): void {
-  const details: Record<string, string> = {};
-  for (const [field, at] of Object.entries(dates)) if (at.getTime() > now.getTime() + FUTURE_MARGIN_MS) details[field] = 'form.date.future';
-  if (Object.keys(details).length > 0) throw new AppError({ code: 'VALIDATION', message: 'Date in the future', details });
+export function assertMeasuredAfterClaim(
+  claim: { saidAt: Date },
+  measured: { asOf: Date; asOfPrecision: string; confirmBeforeAnnouncement: boolean },
+  timeZone: string,
+): void {
+  if (measured.confirmBeforeAnnouncement) return;
+  const unit = measured.asOfPrecision === 'year' ? 'year' : measured.asOfPrecision === 'month' ? 'month' : measured.asOfPrecision === 'day' ? 'day' : null;
+  const periodEnd = unit ? DateTime.fromJSDate(measured.asOf, { zone: timeZone }).endOf(unit).toJSDate() : measured.asOf;
+  if (periodEnd.getTime() < claim.saidAt.getTime()) {
+    throw new AppError({ code: 'VALIDATION', message: 'Measurement dated before the announcement', details: { asOf: 'measurement.form.asOf.before_announcement' } });
+  }
 }
 
 /**

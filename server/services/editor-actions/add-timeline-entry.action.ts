@@ -3,13 +3,12 @@ import { TimelineEventModel } from '../../../models/timeline-event.model';
 import type { TimelineForm } from '../../schemas/claim-form.schemas';
 import { moveLastUpdateForward } from '../claim-tracking.service';
 import { diffSnapshots } from '../revisions.service';
-import { assertNotFuture, loadClaimForAction, recordActionRevision, recordPublicUpdate } from './action-steps';
+import { loadClaimForAction, recordActionRevision, recordPublicUpdate } from './action-steps';
 import { timelineFields, timelineSnapshot } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
 /** A statement or an event on the claim's timeline, its Revision, and an update if the claim is published. */
 export async function addTimelineEntry(claimId: Types.ObjectId, form: TimelineForm, summary: string, ctx: EditorActionContext): Promise<Types.ObjectId> {
-  assertNotFuture({ at: form.at.at }, ctx.now);
   return runEditorAction(async () => {
     const claim = await loadClaimForAction(claimId);
     const saved = await new TimelineEventModel({ ...timelineFields(form), claim: claimId }).save();

@@ -3,7 +3,7 @@ import { ClaimModel } from '../../../models/claim.model';
 import type { ClaimForm } from '../../schemas/claim-form.schemas';
 import { diffSnapshots } from '../revisions.service';
 import { createUnderFreeSlug, slugFromTitle } from '../slugs.service';
-import { assertNotFuture, checkReferences, recordActionRevision } from './action-steps';
+import { checkReferences, recordActionRevision } from './action-steps';
 import { claimFields, claimSnapshot, sourceOf } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
@@ -14,7 +14,6 @@ import { runEditorAction, type EditorActionContext } from './run-editor-action';
  * action runs again with the next free one.
  */
 export async function createClaim(form: ClaimForm, ctx: EditorActionContext): Promise<{ id: Types.ObjectId; slug: string }> {
-  assertNotFuture({ saidAt: form.saidAt.at }, ctx.now);
   return createUnderFreeSlug(ClaimModel, slugFromTitle(form.title), (slug) =>
     runEditorAction(async () => {
       const fields = { ...claimFields(form, await checkReferences(form), ctx.timeZone), status: 'draft' as const, sources: [sourceOf(form)], tracking: { measurementCount: 0, delivered: false } };

@@ -3,7 +3,7 @@ import type { ClaimEditForm } from '../../schemas/claim-form.schemas';
 import { syncClaimPublicState } from '../claim-public-state.service';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
-import { assertAtVersion, assertCorrectable, assertNotFuture, checkReferences, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
+import { assertAtVersion, assertCorrectable, checkReferences, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
 import { claimFields, claimSnapshot, sourceOf } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
@@ -14,7 +14,6 @@ import { runEditorAction, type EditorActionContext } from './run-editor-action';
  * updates and counts when its speaker or topics moved, and its tracking.
  */
 export async function editClaim(claimId: Types.ObjectId, form: ClaimEditForm, ctx: EditorActionContext): Promise<void> {
-  assertNotFuture({ saidAt: form.saidAt.at }, ctx.now);
   await runEditorAction(async () => {
     const doc = await loadClaimForAction(claimId);
     assertAtVersion('claim', doc.__v, form.version);

@@ -4,7 +4,7 @@ import { AppError } from '../../errors';
 import type { MeasurementEditForm } from '../../schemas/claim-form.schemas';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
-import { assertAtVersion, assertCorrectable, assertNotFuture, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
+import { assertAtVersion, assertCorrectable, assertMeasuredAfterClaim, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
 import { measurementFields, measurementSnapshot } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
@@ -22,13 +22,14 @@ export async function loadMeasurementForAction(claimId: Types.ObjectId, measurem
  * correction, which the public is told about, makes one.
  */
 export async function editMeasurement(claimId: Types.ObjectId, measurementId: Types.ObjectId, form: MeasurementEditForm, ctx: EditorActionContext): Promise<void> {
-  assertNotFuture({ asOf: form.asOf.at }, ctx.now);
   await runEditorAction(async () => {
     const { claim, measurement } = await loadMeasurementForAction(claimId, measurementId);
     assertAtVersion('measurement', measurement.__v, form.version);
     assertCorrectable(claim, form);
     const before = measurementSnapshot(measurement.toObject());
-    measurement.set(measurementFields(claim.announced.kind === 'deadline', form));
+    const fields = measurementFields(claim.announced.kind === 'deadline', form);
+    assertMeasuredAfterClaim(claim, { ...fields, confirmBeforeAnnouncement: form.confirmBeforeAnnouncement }, ctx.timeZone);
+    measurement.set(fields);
     const changes = diffSnapshots(before, measurementSnapshot(measurement.toObject()));
     if (changes.length === 0 && !form.correction) return;
     await saveAtVersion('measurement', measurement, form.version);

@@ -20,6 +20,7 @@ const form = (definition: string): MeasurementForm => ({
   asOf: { at: new Date('2021-12-29T15:00:00Z'), precision: 'instant' },
   definition,
   sameQuantity: true,
+  confirmBeforeAnnouncement: false,
   sourceOutlet: 'Ministère de la santé',
 });
 

@@ -8,10 +8,10 @@ import { csrfProtection } from './middleware/csrf';
 import { errorHandler } from './middleware/error-handler';
 import { notFound } from './middleware/not-found';
 import { createLoadShedder, type LoadShedder } from './middleware/load-shedding';
-import type { LoginRateLimitOptions } from './middleware/rate-limit';
 import { requestLogger } from './middleware/request-logger';
 import { renderCache } from './middleware/render-cache';
 import { ContentVersions } from './services/content-version.service';
+import { createLoginThrottle, type LoginThrottle } from './services/login-throttle.service';
 import { createMongoSessionStore, sessionMiddleware } from './middleware/session';
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
@@ -35,8 +35,8 @@ export interface AppDeps {
   clock?: () => Date;
   /** Where sessions live; default: MongoDB through Mongoose's connection (made on first use). */
   makeSessionStore?: () => Store;
-  /** Login attempts allowed before a 429; tests lower them. */
-  loginRateLimit?: LoginRateLimitOptions;
+  /** Counts login attempts in the database (default policies); tests pass their own policies and clock. */
+  loginThrottle?: LoginThrottle;
   /** The shared content version the render cache follows; index.ts owns its lifecycle. */
   contentVersions?: ContentVersions;
   /** The render cache's byte budget (default 64 MiB). */
@@ -54,6 +54,13 @@ export interface AppDeps {
  */
 export const SESSION_PATHS = ['/login', '/logout', '/editor', '/admin'];
 
+/**
+ * The paths whose forms check the session's CSRF token. /login has no session yet: its form
+ * is checked against a signed cookie instead (see the account routes), so that an anonymous
+ * visitor never costs a session document.
+ */
+const SESSION_CSRF_PATHS = ['/logout', '/editor', '/admin'];
+
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** Builds the Express app. Never listens and never connects: index.ts and the tests do that. */
@@ -63,14 +70,16 @@ export function createApp({
   database,
   clock = () => new Date(),
   makeSessionStore = createMongoSessionStore,
-  loginRateLimit,
+  loginThrottle = createLoginThrottle(),
   contentVersions = new ContentVersions({ clock, timeZone: config.timeZone, onError: (err, what) => logger.warn({ err }, `could not ${what}`) }),
   renderCacheBytes,
   loadShedder = createLoadShedder(),
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  // Only the configured proxies may name the client: otherwise anyone forges X-Forwarded-For
+  // and escapes the per-address login limits.
+  app.set('trust proxy', typeof config.trustProxy === 'object' ? [...config.trustProxy] : config.trustProxy);
   // Query strings stay flat strings: `?topic[$ne]=x` must never reach MongoDB as an object.
   app.set('query parser', 'simple');
 
@@ -138,10 +147,10 @@ export function createApp({
     },
     express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }),
     sessionMiddleware(config, makeSessionStore),
-    csrfProtection,
     loadCurrentUser,
   );
-  app.use(accountRouter(config, clock, loginRateLimit ? { loginRateLimit } : {}));
+  app.use(SESSION_CSRF_PATHS, csrfProtection);
+  app.use(accountRouter(config, clock, { loginThrottle }));
   app.use(feedsRouter(config, clock));
   app.use('/api', apiRouter(config, clock));
   app.use(csvRouter(config, clock));

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIP } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
@@ -10,6 +11,39 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 
 /** Empty strings count as unset: `PORT= npm start` should mean the default, not an error. */
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_HELP =
+  'must be unset (or false), the number of proxies in front (e.g. 1), or their addresses: loopback, linklocal, uniquelocal, IPs or CIDRs, comma-separated';
+
+function isProxyAddress(item: string): boolean {
+  if (PROXY_NAMES.includes(item)) return true;
+  const [address = '', prefix, ...rest] = item.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+}
+
+/**
+ * Which peers may tell Express the client's address and protocol (X-Forwarded-For/-Proto).
+ * Off by default: otherwise any client forges its address and escapes the per-address login
+ * limits. `true` is refused: it would trust whatever the client itself sends.
+ */
+const trustProxySchema = z.preprocess(
+  (v) => (v === undefined ? '' : v),
+  z
+    .string()
+    .transform((v) => v.trim())
+    .refine((v) => {
+      if (v === '' || v === 'false' || /^\d{1,2}$/.test(v)) return true;
+      return v.split(',').every((item) => isProxyAddress(item.trim()));
+    }, TRUST_PROXY_HELP)
+    .transform((v): false | number | readonly string[] => {
+      if (v === '' || v === 'false' || v === '0') return false;
+      if (/^\d+$/.test(v)) return Number(v);
+      return Object.freeze(v.split(',').map((item) => item.trim()));
+    }),
+);
 
 const envSchema = z.object({
   NODE_ENV: z.preprocess(
@@ -64,6 +98,7 @@ const envSchema = z.object({
       .optional()
       .transform((v) => v !== undefined),
   ),
+  TRUST_PROXY: trustProxySchema,
   LOG_LEVEL: z.preprocess(
     (v) => (v === '' || v === undefined ? 'info' : v),
     z.enum(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` }),
@@ -82,6 +117,8 @@ export interface Config {
   /** Without a trailing slash. */
   readonly siteUrl: string;
   readonly secureCookies: boolean;
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses. */
+  readonly trustProxy: false | number | readonly string[];
   readonly locale: Locale;
   readonly timeZone: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -131,6 +168,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       'Invalid configuration: ECART_WATCH_TEMPLATES is for development only (it re-compiles every template on every request); unset it in production',
     );
   }
+  const httpsSite = (e.SITE_URL ?? '').startsWith('https://');
+  if (httpsSite && e.TRUST_PROXY === false) {
+    // The app itself speaks plain HTTP: behind an https address there is a TLS proxy, and
+    // without trusting it the app never sees https, so it would never set its secure cookies.
+    throw new ConfigError(
+      'Invalid configuration: TRUST_PROXY must name the TLS proxy in front (e.g. loopback or 1) when SITE_URL is https, or sign-in cannot set its secure cookies',
+    );
+  }
   const siteUrl = (e.SITE_URL ?? `http://localhost:${e.PORT === 0 ? 3000 : e.PORT}`).replace(/\/+$/, '');
   return Object.freeze({
     env: e.NODE_ENV,
@@ -141,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     sessionSecretGenerated: e.SESSION_SECRET === undefined,
     siteUrl,
     secureCookies: siteUrl.startsWith('https://'),
+    trustProxy: e.TRUST_PROXY,
     locale: e.SITE_LOCALE,
     timeZone: e.TZ_NEWSROOM,
     logLevel: e.LOG_LEVEL,

@@ -6,34 +6,36 @@ import { editorController } from '../controllers/editor.controller';
 import { editorClaimsController } from '../controllers/editor-claims.controller';
 import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
 import { requireRole } from '../middleware/auth';
-import { exposeCsrfToken } from '../middleware/csrf';
-import { loginRateLimiters, type LoginRateLimitOptions } from '../middleware/rate-limit';
+import { exposeCsrfToken, loginCsrf } from '../middleware/csrf';
 import { validateBody } from '../middleware/validate';
 import { editorPeopleRoutes } from './editor-people.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
+import type { LoginThrottle } from '../services/login-throttle.service';
 
 export interface AccountRouterOptions {
-  loginRateLimit?: LoginRateLimitOptions;
+  loginThrottle: LoginThrottle;
 }
 
 /**
- * /login, /logout, /editor and /admin. app.ts mounts the session, body parser, CSRF check
- * and current-user loading in front of these paths only.
+ * /login, /logout, /editor and /admin. app.ts mounts the session, body parser, the session's
+ * CSRF check and current-user loading in front of these paths only; the login form's CSRF
+ * check is here, since it needs no session.
  */
 export function accountRouter(
-  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies'>,
+  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret'>,
   clock: () => Date,
-  options: AccountRouterOptions = {},
+  options: AccountRouterOptions,
 ): Router {
   const router = Router();
-  const auth = authController(config);
+  const loginForm = loginCsrf(config);
+  const auth = authController(config, { throttle: options.loginThrottle, loginCsrf: loginForm });
   const editor = editorController(config, clock);
   const users = adminUsersController(config, clock);
   const claims = editorClaimsController(config, clock);
   const measurements = editorMeasurementsController(config, clock);
 
-  router.get('/login', exposeCsrfToken, auth.showLogin);
-  router.post('/login', exposeCsrfToken, ...loginRateLimiters(options.loginRateLimit), validateBody(loginSchema), auth.login, auth.rejectedLogin);
+  router.get('/login', loginForm.issue, auth.showLogin);
+  router.post('/login', loginForm.verify, validateBody(loginSchema), auth.login, auth.rejectedLogin);
   router.post('/logout', auth.logout);
 
   router.use('/editor', requireRole('editor'), exposeCsrfToken);

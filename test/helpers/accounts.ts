@@ -27,7 +27,7 @@ export function csrfTokenIn(html: string): string {
   return match[1];
 }
 
-/** GETs a page with the agent and returns its CSRF token (the session's). */
+/** GETs a page with the agent and returns its CSRF token (the session's, or on /login the signed cookie's). */
 export async function csrfToken(agent: Agent, path = '/login'): Promise<string> {
   const res = await agent.get(path).expect(200);
   return csrfTokenIn(res.text);
@@ -46,9 +46,18 @@ export function sessionsOf(userId: string) {
   return SessionModel.countDocuments({ 'session.userId': userId });
 }
 
-/** The value of the session cookie a response set, if any. */
-export function sessionCookie(res: { headers: Record<string, unknown> }): string | undefined {
+function setCookie(res: { headers: Record<string, unknown> }, name: string): string | undefined {
   const cookies = res.headers['set-cookie'];
   const list = Array.isArray(cookies) ? (cookies as string[]) : typeof cookies === 'string' ? [cookies] : [];
-  return list.find((c) => c.startsWith('ecart.sid='));
+  return list.find((c) => c.startsWith(`${name}=`));
+}
+
+/** The session cookie a response set, if any. */
+export function sessionCookie(res: { headers: Record<string, unknown> }): string | undefined {
+  return setCookie(res, 'ecart.sid');
+}
+
+/** The login form's signed CSRF cookie a response set, if any (`__Host-` prefixed on https). */
+export function loginCsrfCookie(res: { headers: Record<string, unknown> }, name = 'ecart.login-csrf'): string | undefined {
+  return setCookie(res, name);
 }

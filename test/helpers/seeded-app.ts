@@ -16,7 +16,7 @@ export interface SeededApp {
 }
 
 /** Mongoose on a database of this file's own, the seed loaded, and the app with a pinned clock. */
-export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginRateLimit' | 'clock'>> = {}): Promise<SeededApp> {
+export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginThrottle' | 'clock'>> = {}): Promise<SeededApp> {
   const db = await withDatabase();
   await mongoose.connect(db.uri, { dbName: db.dbName });
   await mongoose.connection.syncIndexes();

@@ -7,6 +7,7 @@ import { TimelineEventModel } from '../../../models/timeline-event.model';
 import { TopicModel } from '../../../models/topic.model';
 import { UserModel } from '../../../models/user.model';
 import { accountRouter } from '../../../server/routes/account.routes';
+import { createLoginThrottle } from '../../../server/services/login-throttle.service';
 import { verifyPassword } from '../../../server/services/password.service';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
 import { createTestAccount, csrfToken, logIn, type Agent, type TestAccount } from '../../helpers/accounts';
@@ -46,7 +47,10 @@ type Who = 'anonymous' | 'editor' | 'admin';
 
 interface Route {
   run(agent: Agent, token: string, target: Target): Promise<request.Response>;
-  /** What an editor and an admin get; anonymous visitors are always sent to log in (GET) or refused (401). */
+  /**
+   * What an editor and an admin get; anonymous visitors are always sent to log in (GET) or
+   * refused (403: they have no session, so no session CSRF token, and the check comes first).
+   */
   editor: Expected;
   admin: Expected;
   /** Whether the action took effect, read from the database. */
@@ -207,7 +211,9 @@ async function newTarget(): Promise<Target> {
 
 /** Every editor and admin route, from the router itself: a new route cannot be left out of the table. */
 function registeredRoutes(): string[] {
-  const router = accountRouter({ locale: 'fr', timeZone: 'Europe/Paris', secureCookies: false }, () => new Date());
+  const router = accountRouter({ locale: 'fr', timeZone: 'Europe/Paris', secureCookies: false, sessionSecret: 'x'.repeat(32) }, () => new Date(), {
+    loginThrottle: createLoginThrottle(),
+  });
   const stack = (router as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }).stack;
   return stack
     .flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path}`) : []))
@@ -215,7 +221,7 @@ function registeredRoutes(): string[] {
 }
 
 const MATRIX: [Who, string, Expected][] = Object.entries(ROUTES).flatMap(([name, route]): [Who, string, Expected][] => [
-  ['anonymous', name, name.startsWith('GET') ? { redirect: '' } : 401],
+  ['anonymous', name, name.startsWith('GET') ? { redirect: '' } : 403],
   ['editor', name, route.editor],
   ['admin', name, route.admin],
 ]);

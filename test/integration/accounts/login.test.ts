@@ -1,14 +1,17 @@
 import request from 'supertest';
 import { createApp } from '../../../server/app';
+import { createLoginThrottle } from '../../../server/services/login-throttle.service';
 import { silentLogger, testConfig } from '../../helpers/app';
 import { UserModel } from '../../../models/user.model';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
-import { createTestAccount, csrfToken, csrfTokenIn, logIn, sessionCookie, sessionsOf } from '../../helpers/accounts';
+import { createHmac } from 'node:crypto';
+import { createTestAccount, csrfToken, csrfTokenIn, logIn, loginCsrfCookie, sessionCookie, sessionsOf } from '../../helpers/accounts';
 
 let seeded: SeededApp;
 beforeAll(async () => {
-  // Generous limits here: the rate-limit tests below build their own app with small ones.
-  seeded = await startSeededApp({ loginRateLimit: { perIp: 1000, perAccount: 1000, windowMs: 60_000 } });
+  // Generous limits here: login-throttle.test.ts checks the real ones.
+  const generous = { freeFailures: 1000, baseDelayMs: 1000, maxDelayMs: 1000 };
+  seeded = await startSeededApp({ loginThrottle: createLoginThrottle({ perIp: generous, perPair: generous }) });
 });
 afterAll(async () => {
   await seeded.close();
@@ -19,19 +22,21 @@ describe('login', () => {
     const editor = await createTestAccount('editor');
     const agent = request.agent(seeded.app);
     const page = await agent.get('/login').expect(200);
-    const before = sessionCookie(page);
-    expect(before).toMatch(/HttpOnly/i);
-    expect(before).toMatch(/SameSite=Lax/i);
-    expect(before).not.toMatch(/Secure/i);
+    // No session before login: the form's CSRF token lives in a signed cookie of its own.
+    expect(sessionCookie(page)).toBeUndefined();
+    expect(loginCsrfCookie(page)).toMatch(/^ecart\.login-csrf=[0-9a-f]{64}\.[0-9a-f]{64};.*HttpOnly/i);
+    expect(loginCsrfCookie(page)).toMatch(/SameSite=Strict/i);
     expect(page.headers['cache-control']).toBe('no-store');
 
     const res = await agent.post('/login').type('form').send({ _csrf: csrfTokenIn(page.text), email: editor.email.toUpperCase(), password: editor.password });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe('/editor');
     const after = sessionCookie(res);
-    expect(after).toBeDefined();
-    // Regenerated: the id handed out before login is not the one after it.
-    expect(after?.split(';')[0]).not.toBe(before?.split(';')[0]);
+    expect(after).toMatch(/HttpOnly/i);
+    expect(after).toMatch(/SameSite=Lax/i);
+    expect(after).not.toMatch(/Secure/i);
+    // The login form's cookie has done its work: it is cleared.
+    expect(loginCsrfCookie(res)).toMatch(/^ecart\.login-csrf=;/);
     expect(await sessionsOf(editor.id)).toBe(1);
 
     const dashboard = await agent.get('/editor').expect(200);
@@ -39,10 +44,26 @@ describe('login', () => {
     expect(pageText(dashboard.text)).toContain('Se déconnecter');
   });
 
-  it('when the site is https (behind the local TLS proxy), then the session cookie is secure', async () => {
-    const app = createApp({ config: testConfig({ SITE_URL: 'https://ecart.example.org' }), logger: silentLogger, database: { pingDatabase: () => Promise.resolve(true) } });
-    const page = await request(app).get('/login').set('X-Forwarded-Proto', 'https').expect(200);
-    expect(sessionCookie(page)).toMatch(/; Secure/);
+  it('when the site is https (behind the local TLS proxy), then the login and session cookies are secure, the login one __Host- prefixed', async () => {
+    const editor = await createTestAccount('editor');
+    const app = createApp({
+      config: testConfig({ SITE_URL: 'https://ecart.example.org', TRUST_PROXY: 'loopback' }),
+      logger: silentLogger,
+      database: { pingDatabase: () => Promise.resolve(true) },
+    });
+    const agent = request.agent(app);
+    const page = await agent.get('/login').set('X-Forwarded-Proto', 'https').expect(200);
+    expect(loginCsrfCookie(page, '__Host-ecart.login-csrf')).toMatch(/; Path=\/;.*HttpOnly; Secure; SameSite=Strict/);
+    // supertest's agent speaks http, so it keeps Secure cookies to itself: send the pair by hand.
+    const cookie = loginCsrfCookie(page, '__Host-ecart.login-csrf')!.split(';')[0]!;
+    const res = await agent
+      .post('/login')
+      .set('X-Forwarded-Proto', 'https')
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: csrfTokenIn(page.text), email: editor.email, password: editor.password });
+    expect(res.status).toBe(303);
+    expect(sessionCookie(res)).toMatch(/; Secure/);
   });
 
   it.each([
@@ -141,6 +162,38 @@ describe('CSRF', () => {
   });
 
   it.each([
+    ['no cookie at all', () => undefined],
+    ['a cookie whose signature is not the server’s', (token: string) => `ecart.login-csrf=${token}.${'0'.repeat(64)}`],
+    ['a cookie signed with another secret', (token: string) => `ecart.login-csrf=${token}.${createHmac('sha256', 'y'.repeat(32)).update(`ecart login csrf\n${token}`).digest('hex')}`],
+    ['a valid cookie for another token', () => 'own'],
+  ])('when a forged login POST carries %s, then it is refused with 403 and nobody is logged in', async (_label, cookieFor) => {
+    const editor = await createTestAccount('editor');
+    // The forger knows a token of their own, from their own visit to the login page.
+    const forger = request.agent(seeded.app);
+    const token = await csrfToken(forger);
+    let cookie = cookieFor(token);
+    if (cookie === 'own') cookie = loginCsrfCookie(await request(seeded.app).get('/login').expect(200))!.split(';')[0]!;
+    const post = request(seeded.app).post('/login').type('form');
+    if (cookie) void post.set('Cookie', cookie);
+    const res = await post.send({ _csrf: token, email: editor.email, password: editor.password });
+    expect(res.status).toBe(403);
+    expect(pageText(res.text)).toContain('Accès refusé');
+    expect(sessionCookie(res)).toBeUndefined();
+    expect(await sessionsOf(editor.id)).toBe(0);
+  });
+
+  it('when two login tabs are open, then both forms stay valid (the cookie is kept, not replaced)', async () => {
+    const editor = await createTestAccount('editor');
+    const agent = request.agent(seeded.app);
+    const first = await agent.get('/login').expect(200);
+    const second = await agent.get('/login').expect(200);
+    expect(loginCsrfCookie(second)).toBeUndefined();
+    expect(csrfTokenIn(second.text)).toBe(csrfTokenIn(first.text));
+    const res = await agent.post('/login').type('form').send({ _csrf: csrfTokenIn(first.text), email: editor.email, password: editor.password });
+    expect(res.status).toBe(303);
+  });
+
+  it.each([
     ['missing', undefined],
     ['wrong', 'a'.repeat(64)],
     ['from another session', 'other'],
@@ -150,7 +203,8 @@ describe('CSRF', () => {
     await agent.get('/admin/users').expect(200);
     const email = `csrf-${Date.now()}@redaction.test`;
     const form: Record<string, string> = { email, name: 'X', role: 'admin', password: 'une phrase de passe assez longue' };
-    if (token === 'other') form._csrf = await csrfToken(request.agent(seeded.app));
+    // Another signed-in person's valid token: tokens are bound to their session.
+    if (token === 'other') form._csrf = await csrfToken(await logIn(seeded.app, await createTestAccount('admin')), '/admin/users');
     else if (token) form._csrf = token;
     const res = await agent.post('/admin/users').type('form').send(form);
     expect(res.status).toBe(403);
@@ -161,47 +215,5 @@ describe('CSRF', () => {
   it('when a POST has no session cookie at all, then it is refused with 403', async () => {
     const res = await request(seeded.app).post('/logout').type('form').send({ _csrf: 'x' });
     expect(res.status).toBe(403);
-  });
-});
-
-describe('rate limit', () => {
-  /** A fresh app (fresh counters) on the same database, with small limits so the test stays fast. */
-  const limitedApp = () =>
-    createApp({
-      config: testConfig(),
-      logger: silentLogger,
-      database: { pingDatabase: () => Promise.resolve(true) },
-      loginRateLimit: { perIp: 5, perAccount: 3, windowMs: 60_000 },
-    });
-
-  async function attempt(agent: ReturnType<typeof request.agent>, email: string, password: string) {
-    const token = await csrfToken(agent);
-    return agent.post('/login').type('form').send({ _csrf: token, email, password });
-  }
-
-  it('when one account has failed too often, then even its right password gets the French 429 page', async () => {
-    const app = limitedApp();
-    const editor = await createTestAccount('editor');
-    const agent = request.agent(app);
-    for (let i = 0; i < 3; i += 1) expect((await attempt(agent, editor.email, 'mauvais mot de passe')).status).toBe(401);
-    // From a fresh session too: the count is per account, not per cookie.
-    const res = await attempt(request.agent(app), editor.email, editor.password);
-    expect(res.status).toBe(429);
-    expect(pageText(res.text)).toContain('Trop de requêtes');
-    expect(await sessionsOf(editor.id)).toBe(0);
-    // Another account from the same address is not affected by that account's count.
-    const other = await createTestAccount('editor');
-    expect((await attempt(request.agent(app), other.email, other.password)).status).toBe(303);
-  });
-
-  it('when one address fails on many accounts, then it is limited per IP', async () => {
-    const app = limitedApp();
-    const agent = request.agent(app);
-    const statuses: number[] = [];
-    for (let i = 0; i < 7; i += 1) statuses.push((await attempt(agent, `inconnu-${i}@redaction.test`, 'mauvais mot de passe')).status);
-    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-    const editor = await createTestAccount('editor');
-    expect((await attempt(agent, editor.email, editor.password)).status).toBe(429);
-    expect(await sessionsOf(editor.id)).toBe(0);
   });
 });

@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       locale: 'fr',
       timeZone: 'Europe/Paris',
       logLevel: 'info',
+      trustProxy: false,
       sessionSecretGenerated: true,
       watchTemplates: false,
     });
@@ -29,6 +30,7 @@ describe('loadConfig', () => {
         DATA_DIR: '/var/lib/ecart',
         SESSION_SECRET: 'x'.repeat(40),
         SITE_URL: 'https://ecart.example.org/',
+        TRUST_PROXY: 'loopback',
         SITE_LOCALE: 'en',
         TZ_NEWSROOM: 'America/Montreal',
         LOG_LEVEL: 'debug',
@@ -45,6 +47,7 @@ describe('loadConfig', () => {
       sessionSecretGenerated: false,
       siteUrl: 'https://ecart.example.org',
       secureCookies: true,
+      trustProxy: ['loopback'],
       locale: 'en',
       timeZone: 'America/Montreal',
       logLevel: 'debug',
@@ -60,8 +63,28 @@ describe('loadConfig', () => {
     [{ TZ_NEWSROOM: 'Mars/Olympus' }, 'Invalid configuration: TZ_NEWSROOM must be an IANA time zone, e.g. Europe/Paris (got "Mars/Olympus")'],
     [{ LOG_LEVEL: 'loud' }, 'Invalid configuration: LOG_LEVEL must be one of: fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ ECART_WATCH_TEMPLATES: 'yes' }, 'Invalid configuration: ECART_WATCH_TEMPLATES must be 1 or true (or unset) (got "yes")'],
+    ...['true', 'yes', '10.0.0.0/33', '256.1.1.1', 'loopback,', '-1', '100'].map((value): [Record<string, string>, string] => [
+      { TRUST_PROXY: value },
+      `Invalid configuration: TRUST_PROXY must be unset (or false), the number of proxies in front (e.g. 1), or their addresses: loopback, linklocal, uniquelocal, IPs or CIDRs, comma-separated (got "${value}")`,
+    ]),
+    [
+      { SITE_URL: 'https://ecart.example.org' },
+      'Invalid configuration: TRUST_PROXY must name the TLS proxy in front (e.g. loopback or 1) when SITE_URL is https, or sign-in cannot set its secure cookies',
+    ],
   ])('when %j, then it fails with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(new ConfigError(message));
+  });
+
+  it.each([
+    ['', false],
+    ['false', false],
+    ['0', false],
+    ['1', 1],
+    ['2', 2],
+    ['loopback', ['loopback']],
+    ['loopback, 10.0.0.0/8 ,fd00::/8, 192.0.2.7', ['loopback', '10.0.0.0/8', 'fd00::/8', '192.0.2.7']],
+  ])('when TRUST_PROXY is %j, then Express is told %j', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it('when SESSION_SECRET is too short, then the error names it without echoing the secret', () => {

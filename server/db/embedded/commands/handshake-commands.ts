@@ -59,8 +59,8 @@ export const handshakeCommands: CommandTable = {
     localTime: new Date(),
     ecart: {
       eventLoopDelay: ctx.eventLoopDelay(cmd.ecartResetEventLoopDelay === true),
-      // What the engine has read since it started: a test reads it around a request.
-      counters: { docsExamined: ctx.engine.counters.docsExamined, keysExamined: ctx.engine.counters.keysExamined },
+      // What the engine has read and written since it started: a test reads it around a request.
+      counters: { ...ctx.engine.counters },
     },
     ok: 1,
   }),

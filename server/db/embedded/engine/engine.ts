@@ -27,7 +27,7 @@ const INVALID_DB_CHARS = /[/\\. "$\0]/;
 export class Engine implements CollectionStore {
   private readonly dbs = new Map<string, Map<string, Collection>>();
   private collector: { ops: JournalOp[]; undo: (() => void)[] } | null = null;
-  readonly counters: EngineCounters = { docsExamined: 0, keysExamined: 0 };
+  readonly counters: EngineCounters = { docsExamined: 0, keysExamined: 0, writes: 0 };
   readonly cursors = new CursorRegistry();
   private readonly activeTransactions = new Set<TransactionWorkspace>();
   /** The transaction being committed: its own writes are not conflicts for itself. */
@@ -36,6 +36,7 @@ export class Engine implements CollectionStore {
   private readonly hooks = {
     emit: (op: JournalOp, undo: () => void, idKey?: string): void => {
       if (this.collector === null) return;
+      this.counters.writes += 1;
       this.collector.ops.push(op);
       this.collector.undo.push(undo);
       if (idKey !== undefined && 'coll' in op && this.activeTransactions.size > 0) {

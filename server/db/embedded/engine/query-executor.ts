@@ -19,6 +19,12 @@ export interface EngineCounters {
   docsExamined: number;
   /** Index (or document-tree) entries read, summed over all operations. */
   keysExamined: number;
+  /**
+   * Changes applied (a document inserted, updated or deleted, a collection or index created
+   * or dropped), transactions and TTL deletions included: what "this request wrote nothing"
+   * is measured with.
+   */
+  writes: number;
 }
 
 /** What a read needs from a collection, or from a transaction's immutable view of one. */

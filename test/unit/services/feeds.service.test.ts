@@ -1,4 +1,5 @@
 import Parser from 'rss-parser';
+import { plainTextOf, rawFeedParser } from '../../helpers/feed-text';
 import { buildFeed, FEED_LIMIT, type FeedChannel, type FeedEntry } from '../../../server/services/feeds.service';
 
 const HOSTILE = 'Pass « sanitaires » & <b>faux</b> </script><!-- "guillemets" \'apostrophe\' ]]> 🎉 Écart';
@@ -34,12 +35,50 @@ describe('buildFeed', () => {
       const parsed = await parser.parseString(xml);
       expect([format, parsed.title]).toEqual([format, channel.title]);
       expect(parsed.items[0]!.title).toBe(HOSTILE);
-      // The description is HTML: the text comes back with its markup escaped, never live.
-      const html = (parsed.items[0]!.content ?? (parsed.items[0] as { summary?: string }).summary) ?? '';
-      expect(html).toContain('&lt;b&gt;faux&lt;/b&gt; &lt;/script&gt;');
-      expect(html).not.toContain('<b>');
-      expect(html).toContain('🎉 Écart');
     }
+    // RSS descriptions are HTML: the text comes back with its markup escaped, never live.
+    const html = (await parser.parseString(buildFeed(channel, entries, 'rss'))).items[0]!.content ?? '';
+    expect(html).toContain('&lt;b&gt;faux&lt;/b&gt; &lt;/script&gt;');
+    expect(html).not.toContain('<b>');
+    expect(html).toContain('🎉 Écart');
+    // Atom summaries are text: the paragraphs come back as they were written.
+    const atom = await parser.parseString(buildFeed(channel, entries, 'atom'));
+    expect((atom.items[0] as { summary?: string }).summary).toBe(`${HOSTILE}\n\nDeuxième <paragraphe>`);
+  });
+
+  it('when a title is markup, then no reader is told it is markup: Atom says type="text", RSS and Atom hold no element in titles or summaries', async () => {
+    const markup = 'a<img src=x onerror=alert(1)> <b>gras</b> ]]> &amp;';
+    const entries = [entry(1, { title: markup, paragraphs: [markup] })];
+    const hostileChannel = { ...channel, title: markup, description: markup };
+    const rss = await rawFeedParser.parseString(buildFeed(hostileChannel, entries, 'rss'));
+    expect(rss.items).toHaveLength(1);
+    for (const item of rss.items) {
+      expect(item.rawTitle.map((n) => plainTextOf(n))).toEqual([markup]);
+      // The description's only markup is the <p> the feed built; the title's tags are text in it.
+      const description = item.rawDescription!.map((n) => plainTextOf(n));
+      expect(description).toEqual(['<p>a&lt;img src=x onerror=alert(1)&gt; &lt;b&gt;gras&lt;/b&gt; ]]&gt; &amp;amp;</p>']);
+      expect(item.contentSnippet).toBe(markup);
+    }
+
+    const atom = await rawFeedParser.parseString(buildFeed(hostileChannel, entries, 'atom'));
+    expect(atom.items).toHaveLength(1);
+    expect(atom.rawTitle?.map((n) => plainTextOf(n, 'text'))).toEqual([markup]);
+    for (const item of atom.items) {
+      expect(item.rawTitle.map((n) => plainTextOf(n, 'text'))).toEqual([markup]);
+      expect(item.rawSummary!.map((n) => plainTextOf(n, 'text'))).toEqual([markup]);
+    }
+  });
+
+  it('when the XML is read, then no text is in CDATA (which a "]]>" in a title would end) and every human-readable Atom element says type="text"', () => {
+    const entries = [entry(1, { title: 'x ]]> y' })];
+    const rss = buildFeed(channel, entries, 'rss');
+    const atom = buildFeed(channel, entries, 'atom');
+    expect(`${rss}${atom}`).not.toContain('CDATA');
+    for (const name of ['title', 'subtitle', 'summary', 'rights', 'content']) {
+      const tags = [...atom.matchAll(new RegExp(`<${name}( [^>]*)?>`, 'g'))].map((m) => m[0]);
+      expect(tags.every((tag) => tag.includes('type="text"'))).toBe(true);
+    }
+    expect(atom).not.toContain('type="html"');
   });
 
   it('when a title holds control characters pasted from a word processor, then RSS and Atom stay well-formed', async () => {
@@ -51,10 +90,14 @@ describe('buildFeed', () => {
   });
 
   it('when the same text goes into the JSON Feed, then it is valid JSON holding the exact title, and the HTML is escaped', () => {
-    const json = JSON.parse(buildFeed(channel, [entry(1, { title: HOSTILE, paragraphs: [HOSTILE] })], 'json')) as { title: string; items: { id: string; title: string; content_html: string; url: string }[] };
+    const json = JSON.parse(buildFeed(channel, [entry(1, { title: HOSTILE, paragraphs: [HOSTILE] })], 'json')) as {
+      title: string;
+      items: { id: string; title: string; content_html: string; content_text: string; url: string }[];
+    };
     expect(json.title).toBe(channel.title);
     expect(json.items[0]).toMatchObject({ id: 'urn:ecart:update:000000000000000000000001', title: HOSTILE, url: 'https://ecart.example/claims/c-1' });
     expect(json.items[0]!.content_html).toContain('&lt;/script&gt;&lt;!-- &quot;guillemets&quot;');
+    expect(json.items[0]!.content_text).toBe(HOSTILE);
   });
 
   it('when there are more than 50 entries in any order, then the feed has the latest 50, newest first, each with its own GUID and date', async () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
 import { trusted } from 'mongoose';
 import { LoginAttemptModel } from '../../models/login-attempt.model';
 import { normaliseEmail } from './users.service';
@@ -47,6 +48,19 @@ interface Counter {
 }
 
 /**
+ * Whom a per-address counter counts. An IPv4 address (or one mapped into IPv6) is itself; an
+ * IPv6 address counts by its /64, the block one subscriber is given: counting single IPv6
+ * addresses would let one machine pick a fresh address for every attempt.
+ */
+export function addressKey(ip: string): string {
+  if (!ipaddr.isValid(ip)) return ip;
+  const address = ipaddr.process(ip);
+  if (address.kind() === 'ipv4') return address.toString();
+  const parts = (address as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${parts.join(':')}::/64`;
+}
+
+/**
  * The pair's key is a hash: what people type into the e-mail field (sometimes a password)
  * is not kept in the database for a day.
  */
@@ -84,9 +98,10 @@ export function createLoginThrottle(options: LoginThrottleOptions = DEFAULT_LOGI
   return {
     async begin(attempt: { ip: string; email: string }): Promise<LoginGate> {
       const now = clock();
+      const ip = addressKey(attempt.ip);
       const counters: Counter[] = [
-        { key: `ip:${attempt.ip}`, policy: options.perIp },
-        { key: pairKey(attempt.ip, attempt.email), policy: options.perPair },
+        { key: `ip:${ip}`, policy: options.perIp },
+        { key: pairKey(ip, attempt.email), policy: options.perPair },
       ];
       const charged = await Promise.all(counters.map((c) => charge(c, now)));
       if (charged.some((c) => c.waitMs > 0)) {

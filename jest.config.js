@@ -6,10 +6,7 @@ module.exports = {
   transform: {
     // isolatedModules is off so every test file is type-checked.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
-    // `feed` ships only as an ES module; Node's require() loads it, Jest's does not, so Jest compiles it.
-    '/node_modules/feed/.+\\.js$': ['ts-jest', { tsconfig: { allowJs: true, module: 'commonjs', target: 'es2022', isolatedModules: true } }],
   },
-  transformIgnorePatterns: ['/node_modules/(?!feed/)'],
   setupFiles: ['<rootDir>/test/helpers/production-mongoose.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

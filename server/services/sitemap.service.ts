@@ -3,6 +3,7 @@ import { ClaimModel } from '../../models/claim.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { escapeMarkup } from './markup';
+import { xmlSafe } from './xml';
 
 export interface SitemapEntry {
   /** A path on this site, e.g. "/claims/some-slug". */
@@ -64,7 +65,7 @@ export const SITEMAP_TAIL = '</urlset>\n';
 
 export function sitemapUrlXml(entry: SitemapEntry, siteUrl: string): string {
   const lastmod = entry.lastmod ? `<lastmod>${entry.lastmod.toISOString()}</lastmod>` : '';
-  return `  <url><loc>${escapeMarkup(`${siteUrl}${entry.path}`)}</loc>${lastmod}</url>\n`;
+  return `  <url><loc>${escapeMarkup(xmlSafe(`${siteUrl}${entry.path}`))}</loc>${lastmod}</url>\n`;
 }
 
 /** The sitemaps.org XML for `entries`. One file holds up to 50 000 addresses, far more than a newsroom tracks. */

@@ -6,8 +6,11 @@
  * Why not the `feed` package: it hard-codes Atom titles and summaries as `type="html"` in
  * CDATA and RSS titles in CDATA, with no option to change it, and its XML layer (xml-js)
  * leaves `&` and `<` bare in attribute values and turns a literal "&amp;" in text back
- * into "&". Patching its output would mean parsing XML with regular expressions; the
- * subset of XML a feed needs is small enough to write here and check with a real parser.
+ * into "&". Patching its output would mean parsing XML with regular expressions. A general
+ * builder was tried too: xmlbuilder2 4.0.3 leaves `&` unescaped before anything that looks
+ * like an entity ("&lt;b&gt;" in a title reads back as <b>, "&nbsp;" makes the feed
+ * ill-formed), which only a workaround relying on that very bug could hide. The subset of XML
+ * a feed needs is small enough to write here, escaping everything, and check with a real parser.
  */
 
 export interface XmlElement {

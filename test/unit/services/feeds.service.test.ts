@@ -69,6 +69,22 @@ describe('buildFeed', () => {
     }
   });
 
+  it('when text already looks escaped (&lt;b&gt;, &eacute;, &nbsp;, &#65;), then RSS and Atom still parse and give back those very characters', async () => {
+    // A writer that leaves `&` bare before entity-like text (xmlbuilder2 4.0.3 does) would make "&nbsp;" ill-formed and read "&lt;b&gt;" back as <b>.
+    const lookalike = 'x &lt;b&gt;gras&lt;/b&gt; &eacute; &nbsp; &#65; &amp;amp;';
+    const entries = [entry(1, { title: lookalike, paragraphs: [lookalike] })];
+    for (const format of ['rss', 'atom'] as const) {
+      const parsed = await rawFeedParser.parseString(buildFeed({ ...channel, title: lookalike }, entries, format));
+      const type = format === 'atom' ? 'text' : undefined;
+      expect([format, parsed.rawTitle?.map((n) => plainTextOf(n, type))]).toEqual([format, [lookalike]]);
+      expect([format, parsed.items[0]!.rawTitle.map((n) => plainTextOf(n, type))]).toEqual([format, [lookalike]]);
+    }
+    const rss = await rawFeedParser.parseString(buildFeed(channel, entries, 'rss'));
+    expect(rss.items[0]!.rawDescription!.map((n) => plainTextOf(n))).toEqual(['<p>x &amp;lt;b&amp;gt;gras&amp;lt;/b&amp;gt; &amp;eacute; &amp;nbsp; &amp;#65; &amp;amp;amp;</p>']);
+    const atom = await rawFeedParser.parseString(buildFeed(channel, entries, 'atom'));
+    expect(atom.items[0]!.rawSummary!.map((n) => plainTextOf(n, 'text'))).toEqual([lookalike]);
+  });
+
   it('when the XML is read, then no text is in CDATA (which a "]]>" in a title would end) and every human-readable Atom element says type="text"', () => {
     const entries = [entry(1, { title: 'x ]]> y' })];
     const rss = buildFeed(channel, entries, 'rss');

@@ -7,6 +7,9 @@ module.exports = {
     // isolatedModules is off so every test file is type-checked.
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }],
   },
+  // d3's packages resolve to ES modules, which Node's require() loads and Jest's does not;
+  // each also ships a UMD build that Jest can load as it is.
+  moduleNameMapper: { '^(d3-[a-z-]+|internmap)$': '<rootDir>/node_modules/$1/dist/$1.js' },
   setupFiles: ['<rootDir>/test/helpers/production-mongoose.ts'],
   globalSetup: '<rootDir>/test/helpers/global-setup.ts',
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',

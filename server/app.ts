@@ -16,6 +16,7 @@ import { createMongoSessionStore, sessionMiddleware } from './middleware/session
 import { PUBLIC_DIR, VIEWS_DIR } from './paths';
 import { accountRouter } from './routes/account.routes';
 import { apiRouter } from './routes/api.routes';
+import { chartRouter } from './routes/chart.routes';
 import { csvRouter } from './routes/csv.routes';
 import { embedRouter } from './routes/embed.routes';
 import { feedsRouter } from './routes/feeds.routes';
@@ -154,6 +155,7 @@ export function createApp({
   app.use(feedsRouter(config, clock));
   app.use('/api', apiRouter(config, clock));
   app.use(csvRouter(config, clock));
+  app.use(chartRouter(config, clock));
   app.use(embedRouter(config, clock), sitemapRouter(config));
   app.use(publicRouter(config, clock));
 

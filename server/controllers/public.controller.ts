@@ -3,6 +3,7 @@ import { isAppError } from '../errors';
 import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
+import { presentClaimChart, presentShareImage } from '../presenters/chart.presenter';
 import { presentFeedLinks } from '../presenters/feed.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
@@ -171,14 +172,17 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
             )
           : null;
       const view = presentClaimPage(ctx, page);
+      const share = presentShareImage(ctx, page, config);
       res.render('pages/claims/show', {
         ...view,
+        chart: presentClaimChart(ctx, page),
         meta: presentPageMeta(ctx, config, {
           path: `/claims/${claim.slug}`,
           title: view.pageTitle,
           description: view.pageDescription,
           type: 'article',
           embeddable: true,
+          image: { path: `/claims/${claim.slug}/share.png`, width: share.width, height: share.height, alt: share.alt },
         }),
         // Built and escaped here (see jsonLdScriptContent): the one triple-stash on the page.
         claimReviewJsonLd: review ? jsonLdScriptContent(review) : null,

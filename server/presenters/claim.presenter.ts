@@ -6,6 +6,7 @@ import { compareFigures, computeDeadlineStatus, computeNumericGap, isFigureInBou
 import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
+import { presentCardGapBar, type CardGapBar } from './card-gap.presenter';
 import { presentDate, type PresentContext, type PresentedDate } from './present-context';
 
 type Announced = ClaimSummary['announced'];
@@ -342,6 +343,8 @@ export interface ClaimCard {
   factorAbove: boolean;
   proxy: boolean;
   verdict: { key: string; label: string } | null;
+  /** The small announced-against-measured bars (views/partials/claim-card-gap.hbs). */
+  gapBar: CardGapBar | null;
 }
 
 /**
@@ -380,6 +383,7 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
     ...(figures ? presentFactor(ctx, figures) : { factorText: null, factorLabel: ctx.t('gap.factor'), factorAbove: false }),
     proxy: hasGap && tracking?.headlineProxy === true,
     verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
+    gapBar: hasGap ? presentCardGapBar(ctx, { announced: value, measured: measuredValue, proxy: tracking?.headlineProxy === true, announcedText: presentAnnounced(ctx, announced), measuredText: formatFigure(ctx, announced, measuredValue, tracking?.headlineUnit) }) : null,
   };
 }
 

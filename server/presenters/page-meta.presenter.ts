@@ -18,6 +18,15 @@ export interface PageMeta {
   locale: string;
   /** The oEmbed discovery address, on pages that can be embedded (claim pages). */
   oembedUrl: string | null;
+  /** The share image (og:image), an absolute address; pages without one fall back to the small summary card. */
+  image: PageImage | null;
+}
+
+export interface PageImage {
+  url: string;
+  width: number;
+  height: number;
+  alt: string;
 }
 
 export interface PageMetaInput {
@@ -27,6 +36,8 @@ export interface PageMetaInput {
   description?: string | null;
   type?: PageMeta['type'];
   embeddable?: boolean;
+  /** The image's path on this site, its size and its text alternative. */
+  image?: { path: string; width: number; height: number; alt: string } | null;
 }
 
 export function presentPageMeta(ctx: PresentContext, site: Pick<Config, 'siteUrl'>, input: PageMetaInput): PageMeta {
@@ -39,6 +50,7 @@ export function presentPageMeta(ctx: PresentContext, site: Pick<Config, 'siteUrl
     siteName: ctx.t('site.name'),
     locale: OG_LOCALE[ctx.locale],
     oembedUrl: input.embeddable ? oembedDiscoveryUrl(site, canonicalUrl) : null,
+    image: input.image ? { url: `${site.siteUrl}${input.image.path}`, width: input.image.width, height: input.image.height, alt: input.image.alt } : null,
   };
 }
 

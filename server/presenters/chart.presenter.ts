@@ -232,6 +232,13 @@ function splitFigure(ctx: PresentContext, announced: ClaimSummary['announced'], 
   return { value: formatNumber(value, ctx.locale, { maximumFractionDigits: 2 }), unit: unit ?? announced.unit ?? null };
 }
 
+/** Why the bars are not to be read as a plain ratio, if they are not. */
+function shareBarNote(ctx: PresentContext, proxy: boolean, log: boolean): string | null {
+  if (proxy && log) return ctx.t('share.bar_log_proxy');
+  if (proxy) return ctx.t('share.bar_proxy');
+  return log ? ctx.t('share.bar_log') : null;
+}
+
 export interface PresentedShareImage {
   text: ShareImageText;
   alt: string;
@@ -276,7 +283,7 @@ export function presentShareImage(ctx: PresentContext, page: ClaimPage, site: Pi
         measured: m.value,
         measuredUnit: m.unit,
         gapText: factorWords(ctx, head)?.short ?? null,
-        bar: bar ? { announcedWidth: bar.announcedWidth, measuredWidth: bar.measuredWidth, proxy: head.proxy, note: head.proxy ? ctx.t('share.bar_proxy') : bar.scale === 'log' ? ctx.t('share.bar_log') : null } : null,
+        bar: bar ? { announcedWidth: bar.announcedWidth, measuredWidth: bar.measuredWidth, proxy: head.proxy, note: shareBarNote(ctx, head.proxy, bar.scale === 'log') } : null,
       };
       summary.push(head.proxy ? ctx.t('chart.desc.latest_proxy', { date: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day')?.text ?? '—', measured: formatFigure(ctx, announced, head.value, row?.unit), definition: row?.definition ?? '' }) : ctx.t('chart.desc.latest', { date: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day')?.text ?? '—', measured: formatFigure(ctx, announced, head.value, row?.unit) }));
     }

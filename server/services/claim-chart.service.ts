@@ -249,7 +249,7 @@ function legend(items: LegendItem[], x0: number, y0: number, width: number, pain
     parts.push(`<g transform="translate(${r(x)},${r(y)})">${item.swatch}<text ${paint('chart__legend-text')} x="26" y="4">${escapeSvgText(item.text)}</text></g>`);
     x += w;
   }
-  return { svg: `<g class="chart__legend">${parts.join('')}</g>`, height: y - y0 + rowHeight };
+  return { svg: `<g>${parts.join('')}</g>`, height: y - y0 + rowHeight };
 }
 
 function open(opts: ChartOptions, labels: ChartLabels): string {
@@ -257,7 +257,7 @@ function open(opts: ChartOptions, labels: ChartLabels): string {
   const ns = mode === 'standalone' ? ' xmlns="http://www.w3.org/2000/svg"' : '';
   const font = mode === 'standalone' ? ` font-family="${FONT}"` : '';
   return (
-    `<svg${ns} class="chart__svg" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc"${font}>` +
+    `<svg${ns}${mode === 'inline' ? ' class="chart__svg"' : ''} viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-labelledby="${idPrefix}-title ${idPrefix}-desc"${font}>` +
     `<title id="${idPrefix}-title">${escapeSvgText(labels.title)}</title>` +
     `<desc id="${idPrefix}-desc">${escapeSvgText(labels.desc)}</desc>`
   );
@@ -384,7 +384,7 @@ function buildNumericChart(data: NumericChartData, labels: ChartLabels, opts: Ch
     const bracketed = bracketX !== null && head === last;
     const rightHalf = lx > (left + width) / 2;
     const vx = bracketed ? bracketX! + (rightHalf ? -6 : 6) : lx;
-    const vy = bracketed ? ly + 4 : below ? ly + 20 : ly - 10;
+    const vy = bracketed ? ly - 8 : below ? ly + 20 : ly - 10;
     const anchor = bracketed ? (rightHalf ? 'end' : 'start') : rightHalf ? 'end' : 'middle';
     parts.push(
       `<text ${paint(proxy ? 'chart__value--proxy' : 'chart__value')} x="${r(vx)}" y="${r(vy)}" text-anchor="${anchor}">${escapeSvgText(

@@ -469,6 +469,7 @@ export const en: Record<MessageKey, string> = {
   'share.state': "Status",
   'share.bar_log': "Bars on a logarithmic scale",
   'share.bar_proxy': "Proxy: it does not count the same thing as the announcement",
+  'share.bar_log_proxy': "Bars on a logarithmic scale; a proxy, it counts something else",
   'share.alt': "{title}. {summary}",
   'share.alt.verdict': "Verdict: {verdict}.",
   'meta.claims_description': "Every figure announced that Écart tracks, and how far it is from what the data showed later.",

@@ -468,6 +468,7 @@ export const fr = {
   'share.state': "État",
   'share.bar_log': "Barres à l’échelle logarithmique",
   'share.bar_proxy': "Mesure indirecte : elle ne compte pas la même chose que l’annonce",
+  'share.bar_log_proxy': "Barres à l’échelle logarithmique ; mesure indirecte, elle ne compte pas la même chose",
   'share.alt': "{title}. {summary}",
   'share.alt.verdict': "Verdict : {verdict}.",
   'meta.claims_description': "Toutes les déclarations chiffrées suivies par Écart, et l’écart entre l’annonce et ce que les données ont montré ensuite.",

@@ -54,7 +54,7 @@ test('when values are within 20× of each other, then the scale is linear from z
   expect(chart.svg).toMatch(/>0</);
 });
 
-test('when the announced figure is the largest on a linear axis, then its line is at its value's height and a half-way measurement half-way up', () => {
+test('when the announced figure is the largest on a linear axis, then its line is at that value and a half-way measurement sits half-way up', () => {
   // Domain [0, 1 000] after nice(); the plot runs from the bottom (height - 28) up to its top.
   const chart = buildClaimChart(numeric(1_000, [{ value: 500, asOf: '2021-12-29' }]), labels, options);
   const y = announcedLineY(chart.svg);

@@ -140,7 +140,11 @@ function commonLabels(ctx: PresentContext): Omit<ChartLabels, 'title' | 'desc' |
 function deadlineModel(ctx: PresentContext, page: ClaimPage): ChartModel | null {
   const { claim, measurements } = page;
   const checks = measurements.filter((m): m is MeasurementRow & { delivered: boolean } => typeof m.delivered === 'boolean');
-  if (!(claim.announced.dueAt instanceof Date) || checks.length === 0) return null;
+  // A check known only to the month, or a delivery without a date, has no honest place on a
+  // line of days (placed at the start of its month it would precede the announcement): it
+  // stays in the measurements table, off the strip.
+  const plottable = checks.filter((m) => !isCoarse(m.asOfPrecision) && (!m.delivered || m.deliveredAt instanceof Date));
+  if (!(claim.announced.dueAt instanceof Date) || plottable.length === 0) return null;
   const status = deadlineStatus(ctx, claim, measurements);
   const due = presentDate(ctx, claim.announced.dueAt, claim.announced.duePrecision ?? 'day')?.text ?? '—';
   const stateText = deadlineText(ctx, status);
@@ -168,7 +172,7 @@ function deadlineModel(ctx: PresentContext, page: ClaimPage): ChartModel | null 
       announcedAt: claim.saidAt,
       dueAt: claim.announced.dueAt,
       now: ctx.now,
-      checks: checks.map((m) => ({ asOf: m.asOf, delivered: m.delivered, deliveredAt: m.deliveredAt ?? null })),
+      checks: plottable.map((m) => ({ asOf: m.asOf, delivered: m.delivered, deliveredAt: m.deliveredAt ?? null })),
     },
     labels: {
       ...commonLabels(ctx),

@@ -90,6 +90,8 @@ test('when the claim is unknown or has nothing to plot, then the chart files are
   await png('/claims/ants-aucune-perte-de-donnees/share.png');
   const page = await request(seeded.app).get('/claims/ants-aucune-perte-de-donnees').expect(200);
   expect(page.text).not.toContain('chart__svg');
+  // A deadline whose only check is dated to the month and undated in delivery has no place on a line of days.
+  await request(seeded.app).get('/claims/ants-retour-normale-demain-matin/chart.svg').expect(404);
 });
 
 test('when claim cards show a measured figure, then they carry the gap bar with its text alternative', async () => {

@@ -29,7 +29,7 @@ function linkHref(html: string, rel: string): string | undefined {
 }
 
 describe('page metadata', () => {
-  it('when a claim page is opened, then it has an absolute canonical address, Open Graph as an article, a summary card and oEmbed discovery', async () => {
+  it('when a claim page is opened, then it has an absolute canonical address, Open Graph as an article, a large summary card (it has a share image) and oEmbed discovery', async () => {
     const res = await request(seeded.app).get(`/claims/${DARMANIN}?utm_source=x`).expect(200);
     const claim = await ClaimModel.findOne({ slug: DARMANIN }).lean();
     expect(linkHref(res.text, 'canonical')).toBe(`${SITE}/claims/${DARMANIN}`);
@@ -39,7 +39,7 @@ describe('page metadata', () => {
     expect(metaContent(res.text, 'og:description')).toBe(claim?.statement.slice(0, 200));
     expect(metaContent(res.text, 'og:site_name')).toBe('Écart');
     expect(metaContent(res.text, 'og:locale')).toBe('fr_FR');
-    expect(metaContent(res.text, 'twitter:card')).toBe('summary');
+    expect(metaContent(res.text, 'twitter:card')).toBe('summary_large_image');
     expect(metaContent(res.text, 'twitter:title')).toBe(claim?.title);
     expect(head(res.text)).toContain(
       `<link rel="alternate" type="application/json+oembed" href="${SITE}/oembed?url&#x3D;http%3A%2F%2Flocalhost%3A3000%2Fclaims%2F${DARMANIN}&amp;format&#x3D;json"`,

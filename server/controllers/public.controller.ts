@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
 import { presentFeedLinks } from '../presenters/feed.presenter';
+import { presentUpdateSummary } from '../presenters/update-summary.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate } from '../presenters/present-context';
@@ -97,7 +98,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         meta: presentPageMeta(ctx, config, { path: '/' }),
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
-          summary: u.summary,
+          summary: presentUpdateSummary(ctx, u),
           date: presentDate(ctx, u.at, 'day'),
           claim: { slug: u.claim.slug, title: u.claim.title },
         })),

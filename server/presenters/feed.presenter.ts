@@ -3,6 +3,7 @@ import { FEED_FORMATS, FEED_TYPES, type FeedChannel, type FeedEntry } from '../s
 import { formatPercent } from '../view-engine/format';
 import { formatFigure, presentClaimCard } from './claim.presenter';
 import type { PresentContext } from './present-context';
+import { presentUpdateSummary } from './update-summary.presenter';
 
 export interface FeedSite {
   siteUrl: string;
@@ -90,7 +91,7 @@ export function presentFeedEntries(ctx: PresentContext, site: FeedSite, data: Fe
   return data.updates.map((update) => ({
     guid: `urn:ecart:update:${update.id.toHexString()}`,
     title: itemTitle(ctx, update),
-    paragraphs: [update.summary, ...gapParagraphs(ctx, update)],
+    paragraphs: [presentUpdateSummary(ctx, update), ...gapParagraphs(ctx, update)],
     link: `${site.siteUrl}/claims/${update.claim.slug}`,
     date: update.at,
   }));

@@ -16,6 +16,7 @@ export interface FeedUpdate {
   kind: string;
   at: Date;
   summary: string;
+  summaryData: Update['summaryData'] | null;
   claim: ClaimSummary;
   /** For a new measurement: the measurement as it stands (null once removed). */
   measurement: { value?: number | null; unit?: string | null; delivered?: boolean | null } | null;
@@ -83,7 +84,7 @@ export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
     const claim = claimById.get(String(row.claim));
     if (!claim) return [];
     const measurement = row.kind === 'measurement-added' && row.subject ? (measurementById.get(String(row.subject)) ?? null) : null;
-    return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, claim, measurement }];
+    return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, summaryData: row.summaryData ?? null, claim, measurement }];
   });
   const times = [updates[0]?.at, lastEdited?.updatedAt].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
   return {

@@ -10,8 +10,9 @@ export interface FeedSite {
   siteName: string;
 }
 
-/** The page a feed follows: /, /claims/:slug, /topics/:slug or /speakers/:slug. */
+/** The page a feed follows: /, /corrections, /claims/:slug, /topics/:slug or /speakers/:slug. */
 function pagePath(subject: FeedData['subject']): string {
+  if (subject.kind === 'corrections') return '/corrections';
   return subject.kind === 'site' ? '/' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}`;
 }
 
@@ -26,6 +27,8 @@ function feedTexts(ctx: PresentContext, subject: FeedData['subject']): { title: 
   switch (subject.kind) {
     case 'site':
       return { title: ctx.t('feed.site.title'), description: ctx.t('feed.site.description') };
+    case 'corrections':
+      return { title: ctx.t('feed.corrections.title'), description: ctx.t('feed.corrections.description') };
     case 'claim':
       return { title: ctx.t('feed.claim.title', { name }), description: ctx.t('feed.claim.description', { name }) };
     case 'topic':

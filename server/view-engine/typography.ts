@@ -41,7 +41,7 @@ function english(text: string): string {
 }
 
 /** The text with the typography of `locale`, its web addresses untouched. */
-export function typeset(text: string, locale: Locale | string): string {
+export function typeset(text: string, locale: string): string {
   const rule = locale === 'fr' ? french : locale === 'en' ? english : null;
   if (rule === null || text === '') return text;
   let out = '';

@@ -106,7 +106,7 @@ describe('the corrections page and its feeds', () => {
     const feed = await parser.parseString(res.text);
     expect(feed.items).toHaveLength(corrections.length);
     expect(feed.items.map((i) => new Date(i.isoDate!).toISOString())).toEqual(corrections.map((c) => c.at.toISOString()));
-    expect(feed.items.map((i) => i.link)).toEqual(corrections.map((c) => expect.stringContaining(`/claims/${c.slug}`)));
+    expect(feed.items.map((i) => i.link?.replace(/^.*\/claims\//, ''))).toEqual(corrections.map((c) => c.slug));
     const ids = (await UpdateModel.find({ kind: 'correction' }, { _id: 1 }).lean()).map((u) => `urn:ecart:update:${u._id.toHexString()}`);
     for (const item of feed.items) expect(ids).toContain(item.guid ?? (item as { id?: string }).id);
   });
@@ -125,7 +125,7 @@ describe('the claim page', () => {
   it('when a claim page is read, then it says when it was last updated, from tracking.lastUpdateAt, and links to the method', async () => {
     const claim = await ClaimModel.findOne({ slug: CLAIM }).lean().orFail();
     const res = await request(seeded.app).get(`/claims/${CLAIM}`).expect(200);
-    expect(res.text).toMatch(new RegExp(`class="claim__updated">Mis à jour le <time datetime="${claim.tracking!.lastUpdateAt!.toISOString()}">`));
+    expect(res.text).toMatch(new RegExp(`class="claim__updated">Mis à jour le <time datetime="${claim.tracking.lastUpdateAt!.toISOString()}">`));
     expect(res.text).toContain('href="/methode#ecart"');
   });
 

@@ -75,7 +75,7 @@ export async function publishClaim(claimId: Types.ObjectId, at: Date, developedA
     await syncClaimPublicState(claimId);
   }
   // The seed's subject is the claim (loading twice is one update); each publication from the editor is its own.
-  await recordUpdate({ claim: claimId, kind: 'claim-published', subject, at, summary: claim.title });
+  await recordUpdate({ claim: claimId, kind: 'claim-published', subject, at, summary: claim.title, summaryData: { title: claim.title } });
   await moveLastUpdateForward(claimId, developedAt);
 }
 
@@ -94,7 +94,7 @@ export async function addMeasurement(
   const claim = await requireClaim(claimId);
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
-  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary });
+  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary, summaryData: { definition: input.definition } });
   await refreshClaimTracking(claimId, input.asOf, ctx.now, ctx.timeZone);
   return _id;
 }
@@ -112,14 +112,14 @@ export async function addTimelineEvent(
   const _id = input._id ?? new Types.ObjectId();
   await TimelineEventModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
   const kind = input.kind === 'event' ? 'event-added' : 'statement-added';
-  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary });
+  if (isPublic(claim)) await recordUpdate({ claim: claimId, kind, subject: _id, at: ctx.now, summary, summaryData: { who: input.who, text: input.text } });
   await moveLastUpdateForward(claimId, input.at);
   return _id;
 }
 
 /** The seed's verdict is identified by when it was set (loading twice is one update); the editor's each get a fresh subject. */
-export async function recordVerdictUpdate(claimId: Types.ObjectId, setAt: Date, summary: string, subject = Types.ObjectId.createFromTime(Math.floor(setAt.getTime() / 1000))): Promise<void> {
-  await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: setAt, summary });
+export async function recordVerdictUpdate(claimId: Types.ObjectId, setAt: Date, summary: string, subject = Types.ObjectId.createFromTime(Math.floor(setAt.getTime() / 1000)), rating?: string): Promise<void> {
+  await recordUpdate({ claim: claimId, kind: 'verdict-changed', subject, at: setAt, summary, ...(rating ? { summaryData: { rating } } : {}) });
 }
 
 export async function setVerdict(
@@ -129,6 +129,6 @@ export async function setVerdict(
 ): Promise<void> {
   const claim = await requireClaim(claimId);
   await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
-  if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary);
+  if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary, undefined, verdict.rating);
   await moveLastUpdateForward(claimId, verdict.setAt);
 }

@@ -23,6 +23,7 @@ import { feedsRouter } from './routes/feeds.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
 import { sitemapRouter } from './routes/sitemap.routes';
+import { trustRouter } from './routes/trust.routes';
 import { presentFeedLinks } from './presenters/feed.presenter';
 import { createPresentContext } from './presenters/present-context';
 import { STATIC_PREFIX } from './view-engine/helpers/asset.helper';
@@ -158,6 +159,7 @@ export function createApp({
   app.use(chartRouter(config, clock));
   app.use(embedRouter(config, clock), sitemapRouter(config));
   app.use(publicRouter(config, clock));
+  app.use(trustRouter(config, clock));
 
   app.use(notFound);
   app.use(errorHandler({ exposeDetails: config.env !== 'production' }));

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { presentFeedChannel, presentFeedEntries, presentFeedLinks } from '../presenters/feed.presenter';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
-import { createPresentContext } from '../presenters/present-context';
+import { createPresentContext, speakerName } from '../presenters/present-context';
 import { listFilterOptions, listPublishedClaimTitles } from '../services/claims-query.service';
 import { loadFeedData, type FeedScope } from '../services/feed-data.service';
 import { buildFeed, FEED_TYPES, type FeedFormat } from '../services/feeds.service';
@@ -39,7 +39,7 @@ export function feedsController(config: Pick<Config, 'locale' | 'timeZone' | 'si
         siteFeeds: presentFeedLinks(ctx, { kind: 'site' }),
         topics: topics.map((t) => ({ name: t.name, links: presentFeedLinks(ctx, { kind: 'topic', slug: t.slug, name: t.name }) })),
         claims: claims.map((c) => ({ name: c.title, links: presentFeedLinks(ctx, { kind: 'claim', slug: c.slug, name: c.title }) })),
-        speakers: speakers.map((s) => ({ name: s.name, links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug, name: s.name }) })),
+        speakers: speakers.map((s) => ({ name: speakerName(ctx, s), links: presentFeedLinks(ctx, { kind: 'speaker', slug: s.slug, name: speakerName(ctx, s) }) })),
       });
     },
   };

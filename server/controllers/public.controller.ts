@@ -5,9 +5,10 @@ import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard, presentClaimPage } from '../presenters/claim.presenter';
 import { presentClaimChart, presentShareImage } from '../presenters/chart.presenter';
 import { presentFeedLinks } from '../presenters/feed.presenter';
+import { presentUpdateSummary } from '../presenters/update-summary.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
-import { createPresentContext, presentDate } from '../presenters/present-context';
+import { createPresentContext, presentDate, speakerName } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import {
@@ -58,7 +59,7 @@ function filterMenus(
     values.map((value) => ({ value, label: label(value), selected: value === chosen }));
   return {
     topics: options.topics.map((t) => ({ value: t.slug, label: t.name, selected: t.slug === current.topic })),
-    speakers: options.speakers.map((s) => ({ value: s.slug, label: s.name, selected: s.slug === current.speaker })),
+    speakers: options.speakers.map((s) => ({ value: s.slug, label: speakerName(ctx, s), selected: s.slug === current.speaker })),
     verdicts: select(VERDICT_KEYS, current.verdict, (v) => ctx.t(`verdict.${v}`)),
     states: select(CLAIM_STATES, current.state, (v) => ctx.t(`state.${v}`)),
     sorts: select(CLAIM_SORTS, current.sort, (v) => ctx.t(`claims.sort.${v}`)),
@@ -98,7 +99,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         meta: presentPageMeta(ctx, config, { path: '/' }),
         updates: home.updates.map((u) => ({
           kindLabel: ctx.t(`update.${u.kind}`),
-          summary: u.summary,
+          summary: presentUpdateSummary(ctx, u),
           date: presentDate(ctx, u.at, 'day'),
           claim: { slug: u.claim.slug, title: u.claim.title },
         })),
@@ -192,7 +193,8 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
 
     showSpeaker: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());
-      const { speaker, ...page } = await getSpeakerPage(req.params.slug);
+      const { speaker: stored, ...page } = await getSpeakerPage(req.params.slug);
+      const speaker = { ...stored, name: speakerName(ctx, stored) };
       res.render('pages/speakers/show', {
         ...profileHead(ctx, config, `/speakers/${speaker.slug}`, speaker.name, ctx.t('meta.speaker_description', { name: speaker.name })),
         speaker,

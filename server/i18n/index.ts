@@ -1,11 +1,21 @@
 import type { Locale } from '../config';
 import { en } from './locales/en';
 import { fr, type MessageKey } from './locales/fr';
+import { typeset } from '../view-engine/typography';
 
 export type { MessageKey };
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { fr, en };
+/**
+ * Each catalogue set in its language's typography once, at load (see typeset): the French
+ * " :" gets its no-break space, a stray « » in English becomes “ ”. Placeholders are filled
+ * afterwards, so a value (a name, an address) is never retouched by it.
+ */
+function typesetCatalogue(locale: Locale, messages: Record<MessageKey, string>): Record<MessageKey, string> {
+  return Object.fromEntries(Object.entries(messages).map(([key, text]) => [key, typeset(text, locale)])) as Record<MessageKey, string>;
+}
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { fr: typesetCatalogue('fr', fr), en: typesetCatalogue('en', en) };
 
 export function isMessageKey(key: string): key is MessageKey {
   return Object.prototype.hasOwnProperty.call(fr, key);

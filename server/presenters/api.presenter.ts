@@ -6,6 +6,7 @@ import { claimUrl, headlineFigure, measurementUnit, roundRatio, type PublicUpdat
 import type { TimelineEntryInput } from '../services/timeline.service';
 import { deadlineStatus, isCoarse, numericGap, orderTimeline } from './claim.presenter';
 import { createPresentContext, type PresentContext } from './present-context';
+import { presentUpdateSummary } from './update-summary.presenter';
 
 /**
  * The JSON API's documented shapes (README, "Open data"). Field names are a public
@@ -244,7 +245,7 @@ export function apiUpdate(ctx: ApiContext, u: PublicUpdateRow) {
     id: String(u._id),
     kind: u.kind,
     at: u.at.toISOString(),
-    summary: u.summary,
+    summary: presentUpdateSummary(ctx, u),
     claim: { slug: u.claim.slug, title: u.claim.title, url: claimUrl(ctx.siteUrl, u.claim.slug) },
   };
 }

@@ -5,9 +5,10 @@ import { claimState } from '../services/claims-query.service';
 import { compareFigures, computeDeadlineStatus, computeNumericGap, isFigureInBounds, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
 import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
-import { formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
+import { formatAmount, formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
+import { typesetUserText } from '../view-engine/typography';
 import { presentCardGapBar, type CardGapBar } from './card-gap.presenter';
-import { presentDate, type PresentContext, type PresentedDate } from './present-context';
+import { presentDate, speakerName, type PresentContext, type PresentedDate } from './present-context';
 
 type Announced = ClaimSummary['announced'];
 
@@ -34,24 +35,25 @@ export function presentSource(ctx: PresentContext, source: SourceLike | null | u
   if (!source) return null;
   return {
     outlet: source.outlet ?? ctx.t('source.outlet_unknown'),
-    title: source.title ?? null,
+    title: source.title ? typesetUserText(source.title, ctx.locale) : null,
     date: presentDate(ctx, source.publishedAt, source.publishedPrecision ?? 'day'),
     url: source.url ?? null,
     archiveUrl: source.archiveUrl ?? null,
-    quote: source.quote ?? null,
+    quote: source.quote ? typesetUserText(source.quote, ctx.locale) : null,
   };
 }
 
 /**
  * A figure of the claim's kind: "182 000 faux pass sanitaires", "5 000 000 €", "70 %". A
  * measurement with a unit of its own ("pass sur liste noire") is shown in that unit: a
- * proxy must never be labelled as the thing announced.
+ * proxy must never be labelled as the thing announced. Money from a million is in words
+ * ("100 millions d’euros", see formatAmount) unless `exact`, for the measurements table.
  */
-export function formatFigure(ctx: PresentContext, announced: Announced, value: number, ownUnit?: string | null): string {
+export function formatFigure(ctx: PresentContext, announced: Announced, value: number, ownUnit?: string | null, options: { exact?: boolean } = {}): string {
   if (ownUnit) return `${formatNumber(value, ctx.locale, { maximumFractionDigits: 2 })} ${ownUnit}`;
   switch (announced.kind) {
     case 'money':
-      return formatMoney(value, announced.currency ?? 'EUR', ctx.locale);
+      return (options.exact ? formatMoney : formatAmount)(value, announced.currency ?? 'EUR', ctx.locale);
     case 'percentage':
       return `${formatNumber(value, ctx.locale, { maximumFractionDigits: 1 })}${ctx.locale === 'fr' ? '\u202f%' : '%'}`;
     default:
@@ -190,7 +192,8 @@ export function presentMeasurements(ctx: PresentContext, claim: ClaimSummary, me
   }
   return measurements.map((m) => {
     let value: string;
-    if (typeof m.value === 'number') value = formatFigure(ctx, claim.announced, m.value, m.unit);
+    // The table is where a reader checks the figures: exact digits, never words.
+    if (typeof m.value === 'number') value = formatFigure(ctx, claim.announced, m.value, m.unit, { exact: true });
     else if (m.delivered === true) {
       const on = presentDate(ctx, m.deliveredAt, 'day');
       value = on ? ctx.t('claim.measurement.delivered_on', { date: on.text }) : ctx.t('claim.measurement.delivered_undated');
@@ -259,8 +262,8 @@ export function presentTimeline(ctx: PresentContext, page: ClaimPage): Presented
       at: claim.saidAt,
       precision: claim.saidAtPrecision,
       label: ctx.t('timeline.announcement'),
-      who: claim.speaker.name,
-      text: claim.statement,
+      who: speakerName(ctx, claim.speaker),
+      text: typesetUserText(claim.statement, ctx.locale, claim.language),
       verbatim: claim.statementVerbatim,
       source: presentSource(ctx, claim.sources[0]),
     },
@@ -282,7 +285,7 @@ export function presentTimeline(ctx: PresentContext, page: ClaimPage): Presented
       precision: e.atPrecision,
       label: ctx.t(e.kind === 'statement' ? 'timeline.statement' : 'timeline.event'),
       who: e.who,
-      text: e.text,
+      text: typesetUserText(e.text, ctx.locale),
       verbatim: e.verbatim ?? false,
       source: presentSource(ctx, e.source),
     })),
@@ -372,7 +375,7 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
   return {
     slug: claim.slug,
     title: claim.title,
-    speaker: { name: claim.speaker.name, slug: claim.speaker.slug },
+    speaker: { name: speakerName(ctx, claim.speaker), slug: claim.speaker.slug },
     saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
     kindLabel: ctx.t(`kind.${announced.kind}`),
     state: ctx.t(`state.${state}`),
@@ -401,7 +404,7 @@ export function presentClaimEmbed(ctx: PresentContext, page: ClaimPage) {
     title: claim.title,
     slug: claim.slug,
     kindLabel: ctx.t(`kind.${claim.announced.kind}`),
-    speakerName: claim.speaker.name,
+    speakerName: speakerName(ctx, claim.speaker),
     speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
     saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
     saidOnText: saidOnText(ctx, claim),
@@ -418,30 +421,43 @@ export function presentClaimPage(ctx: PresentContext, page: ClaimPage) {
     pageDescription: claim.statement.slice(0, 200),
     claim: {
       title: claim.title,
-      statement: claim.statement,
+      // Typography follows the text's own language: a French quotation keeps French spacing on the English site.
+      statement: typesetUserText(claim.statement, ctx.locale, claim.language),
       statementVerbatim: claim.statementVerbatim,
       language: claim.language,
-      speaker: claim.speaker,
+      speaker: { ...claim.speaker, name: speakerName(ctx, claim.speaker) },
       speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
       saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
       saidOnText: saidOnText(ctx, claim),
       appearance: claim.appearance ?? null,
       topics: claim.topics,
       kindLabel: ctx.t(`kind.${claim.announced.kind}`),
-      definition: claim.announced.definition,
+      definition: typesetUserText(claim.announced.definition, ctx.locale),
       verdict: claim.verdict
         ? {
             key: claim.verdict.rating,
             label: ctx.t(`verdict.${claim.verdict.rating}`),
-            explanation: claim.verdict.explanation,
+            explanation: typesetUserText(claim.verdict.explanation, ctx.locale),
             setOn: presentDate(ctx, claim.verdict.setAt, 'day'),
           }
         : null,
       sources: claim.sources.map((s) => presentSource(ctx, s)),
-      corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
+      corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: typesetUserText(c.text, ctx.locale) })),
+      updatedOn: presentUpdatedOn(ctx, claim),
     },
     gap: presentGap(ctx, claim, page.measurements),
     measurements: presentMeasurements(ctx, claim, page.measurements),
     timeline: presentTimeline(ctx, page),
   };
+}
+
+/**
+ * "Mis à jour le …": the last time something a reader can see changed on the claim, which is
+ * tracking.lastUpdateAt (moved by a publication, a measurement, a reaction, a verdict or a
+ * correction). Not updatedAt: that moves with any save, a typo fixed in an editor's note or a
+ * recount, and would tell readers the claim changed when nothing they see did. A claim never
+ * tracked falls back to its publication date.
+ */
+export function presentUpdatedOn(ctx: PresentContext, claim: Pick<ClaimSummary, 'tracking' | 'publishedAt'>): PresentedDate | null {
+  return presentDate(ctx, claim.tracking?.lastUpdateAt ?? claim.publishedAt ?? null, 'day');
 }

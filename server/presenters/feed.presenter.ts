@@ -3,14 +3,16 @@ import { FEED_FORMATS, FEED_TYPES, type FeedChannel, type FeedEntry } from '../s
 import { formatPercent } from '../view-engine/format';
 import { formatFigure, presentClaimCard } from './claim.presenter';
 import type { PresentContext } from './present-context';
+import { presentUpdateSummary } from './update-summary.presenter';
 
 export interface FeedSite {
   siteUrl: string;
   siteName: string;
 }
 
-/** The page a feed follows: /, /claims/:slug, /topics/:slug or /speakers/:slug. */
+/** The page a feed follows: /, /corrections, /claims/:slug, /topics/:slug or /speakers/:slug. */
 function pagePath(subject: FeedData['subject']): string {
+  if (subject.kind === 'corrections') return '/corrections';
   return subject.kind === 'site' ? '/' : `/${subject.kind === 'claim' ? 'claims' : `${subject.kind}s`}/${subject.slug ?? ''}`;
 }
 
@@ -25,6 +27,8 @@ function feedTexts(ctx: PresentContext, subject: FeedData['subject']): { title: 
   switch (subject.kind) {
     case 'site':
       return { title: ctx.t('feed.site.title'), description: ctx.t('feed.site.description') };
+    case 'corrections':
+      return { title: ctx.t('feed.corrections.title'), description: ctx.t('feed.corrections.description') };
     case 'claim':
       return { title: ctx.t('feed.claim.title', { name }), description: ctx.t('feed.claim.description', { name }) };
     case 'topic':
@@ -90,7 +94,7 @@ export function presentFeedEntries(ctx: PresentContext, site: FeedSite, data: Fe
   return data.updates.map((update) => ({
     guid: `urn:ecart:update:${update.id.toHexString()}`,
     title: itemTitle(ctx, update),
-    paragraphs: [update.summary, ...gapParagraphs(ctx, update)],
+    paragraphs: [presentUpdateSummary(ctx, update), ...gapParagraphs(ctx, update)],
     link: `${site.siteUrl}/claims/${update.claim.slug}`,
     date: update.at,
   }));

@@ -29,3 +29,11 @@ export function presentDate(ctx: PresentContext, date: Date | null | undefined, 
   if (!date) return null;
   return { text: formatDate(date, ctx.locale, ctx.timeZone, STYLE_BY_PRECISION[precision]), iso: formatIsoDate(date) };
 }
+
+/**
+ * A speaker's name as a reader sees it: an unattributed claim's placeholder speaker reads in
+ * the site's language ("Non attribué" is stored, "Unattributed" shows on the English site).
+ */
+export function speakerName(ctx: PresentContext, speaker: { name: string; kind?: string | null }): string {
+  return speaker.kind === 'unattributed' ? ctx.t('speaker.unattributed') : speaker.name;
+}

@@ -4,6 +4,7 @@ import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.mod
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { UpdateModel } from '../../models/update.model';
+import { backfillUpdateSummaries } from './update-summaries.service';
 
 /*
  * What the public side reads without scanning is derived here, on write: each update carries
@@ -110,9 +111,10 @@ export async function backfillPublicState(): Promise<{ claims: number }> {
 
 let backfilled: Promise<unknown> | null = null;
 
-/** The backfill, once per process, before the first public read that depends on it. */
+/** The backfills, once per process, before the first public read that depends on them. */
 export function ensurePublicStateBackfilled(): Promise<unknown> {
-  backfilled ??= backfillPublicState().catch((err: unknown) => {
+  // The summaries' data rides on the same once-per-process promise: every reader of updates waits on it already.
+  backfilled ??= backfillPublicState().then(backfillUpdateSummaries).catch((err: unknown) => {
     backfilled = null;
     throw err;
   });

@@ -9,13 +9,14 @@ import { ensurePublicStateBackfilled } from './claim-public-state.service';
 import { FEED_LIMIT } from './feeds.service';
 import { populateClaims, type ClaimSummary } from './claims-query.service';
 
-export type FeedScope = { kind: 'site' } | { kind: 'claim'; slug: string } | { kind: 'topic'; slug: string } | { kind: 'speaker'; slug: string };
+export type FeedScope = { kind: 'site' } | { kind: 'corrections' } | { kind: 'claim'; slug: string } | { kind: 'topic'; slug: string } | { kind: 'speaker'; slug: string };
 
 export interface FeedUpdate {
   id: Types.ObjectId;
   kind: string;
   at: Date;
   summary: string;
+  summaryData: Update['summaryData'] | null;
   claim: ClaimSummary;
   /** For a new measurement: the measurement as it stands (null once removed). */
   measurement: { value?: number | null; unit?: string | null; delivered?: boolean | null } | null;
@@ -41,6 +42,10 @@ async function scopeFilters(scope: FeedScope): Promise<{ updates: FilterQuery<Up
   switch (scope.kind) {
     case 'site':
       return { updates: { public: true }, claims: {} };
+    // Read from the (kind, public, at) index. Any claim's edit dates it, as for the site feed:
+    // an unpublished claim's correction leaves it.
+    case 'corrections':
+      return { updates: { kind: 'correction', public: true }, claims: {} };
     case 'claim': {
       const claim = await ClaimModel.findOne({ slug: scope.slug, status: 'published' }, { title: 1 }).lean();
       if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No published claim "${scope.slug}"` });
@@ -83,11 +88,11 @@ export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
     const claim = claimById.get(String(row.claim));
     if (!claim) return [];
     const measurement = row.kind === 'measurement-added' && row.subject ? (measurementById.get(String(row.subject)) ?? null) : null;
-    return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, claim, measurement }];
+    return [{ id: row._id, kind: row.kind, at: row.at, summary: row.summary, summaryData: row.summaryData ?? null, claim, measurement }];
   });
   const times = [updates[0]?.at, lastEdited?.updatedAt].filter((d): d is Date => d instanceof Date).map((d) => d.getTime());
   return {
-    subject: { kind: scope.kind, ...(scope.kind === 'site' ? {} : { slug: scope.slug }), ...(name ? { name } : {}) },
+    subject: { kind: scope.kind, ...(scope.kind === 'site' || scope.kind === 'corrections' ? {} : { slug: scope.slug }), ...(name ? { name } : {}) },
     updates,
     lastModified: times.length > 0 ? new Date(Math.max(...times)) : null,
   };

@@ -1,5 +1,7 @@
 import type { Types } from 'mongoose';
-import { UpdateModel, type UpdateKind } from '../../models/update.model';
+import { UpdateModel, type Update, type UpdateKind } from '../../models/update.model';
+
+export type UpdateSummaryData = NonNullable<Update['summaryData']>;
 import { loadUpdatePublicState, type UpdatePublicState } from './claim-public-state.service';
 
 /**
@@ -14,11 +16,13 @@ export async function recordUpdate(input: {
   subject: Types.ObjectId;
   at: Date;
   summary: string;
+  /** What the summary says, as data, for it to be written in the reader's language. */
+  summaryData?: UpdateSummaryData;
 }, state: UpdatePublicState | null = null): Promise<void> {
   state ??= await loadUpdatePublicState(input.claim);
   await UpdateModel.updateOne(
     { claim: input.claim, kind: input.kind, subject: input.subject },
-    { $set: state ?? { public: false }, $setOnInsert: { at: input.at, summary: input.summary, createdAt: new Date() } },
+    { $set: state ?? { public: false }, $setOnInsert: { at: input.at, summary: input.summary, ...(input.summaryData ? { summaryData: input.summaryData } : {}), createdAt: new Date() } },
     { upsert: true },
   );
 }

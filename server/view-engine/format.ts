@@ -106,6 +106,53 @@ export function formatMoney(n: number, currency: string, locale: Locale, options
   return withMinusSign(format.format(n));
 }
 
+/**
+ * From this amount up, money is written in words, as a newsroom writes it: fr "100 millions
+ * d’euros", "1,5 milliard d’euros"; en "€100 million", "€1.5 billion". Below it, the digits
+ * are short enough to read ("182 000 €").
+ */
+export const AMOUNT_IN_WORDS_FROM = 1_000_000;
+
+/**
+ * How French names the amount's currency after "millions": elided before a vowel. Only the
+ * currencies a French newsroom quotes; any other keeps its ISO code ("3 millions CHF" would
+ * be wrong, so it stays in digits, see formatMoneyInWords).
+ */
+const FRENCH_CURRENCY_AFTER_WORDS: Readonly<Record<string, string>> = {
+  EUR: 'd’euros',
+  USD: 'de dollars',
+  GBP: 'de livres sterling',
+  CHF: 'de francs suisses',
+};
+
+/**
+ * The amount in words when that is exact to two decimals of its scale ("1,25 milliard"),
+ * else null: 1 234 567 € is not "1,2 million d’euros" on a page that compares figures, and
+ * stays in digits. Counts are never put in words (see formatFigure): "182 000 faux pass"
+ * is cited exactly, and French "de"/"d’" before a free-text unit can't be chosen safely.
+ */
+export function formatMoneyInWords(n: number, currency: string, locale: Locale): string | null {
+  if (!Number.isFinite(n) || Math.abs(n) < AMOUNT_IN_WORDS_FROM || !/^[A-Z]{3}$/.test(currency)) return null;
+  const scale = 10 ** (3 * Math.floor(Math.log10(Math.abs(n)) / 3));
+  const hundredths = (n / scale) * 100;
+  if (Math.abs(hundredths - Math.round(hundredths)) > 1e-6) return null;
+  const words = withMinusSign(numberFormat(locale, { notation: 'compact', compactDisplay: 'long', maximumFractionDigits: 2, signDisplay: 'negative' }).format(n));
+  if (locale === 'fr') {
+    const name = FRENCH_CURRENCY_AFTER_WORDS[currency];
+    return name === undefined ? null : `${words.replace(/ /g, NO_BREAK_SPACE)} ${name}`;
+  }
+  const symbol = numberFormat(locale, { style: 'currency', currency }).formatToParts(1).find((p) => p.type === 'currency')?.value ?? currency;
+  // A code (CHF) needs a space before the figure; a sign (€, $, £) sits against it.
+  const gap = /^[A-Z]{3}$/.test(symbol) ? NO_BREAK_SPACE : '';
+  const sign = words.startsWith(MINUS_SIGN) ? MINUS_SIGN : '';
+  return `${sign}${symbol}${gap}${words.slice(sign.length).replace(/ /g, NO_BREAK_SPACE)}`;
+}
+
+/** Money as a page shows it: in words from a million when exact ({@link formatMoneyInWords}), else in digits. */
+export function formatAmount(n: number, currency: string, locale: Locale, options: { onInvalid?: OnInvalid } = {}): string {
+  return formatMoneyInWords(n, currency, locale) ?? formatMoney(n, currency, locale, options);
+}
+
 const DATE_STYLES: Readonly<Record<DateStyle, DateTimeFormatOptions>> = {
   day: DateTime.DATE_FULL,
   // hour 'numeric' lets each locale pick its clock: fr "16:00", en "4:00 PM".

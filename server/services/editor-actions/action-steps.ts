@@ -10,7 +10,7 @@ import { updatePublicState } from '../claim-public-state.service';
 import { moveLastUpdateForward, writeClaimTracking } from '../claim-tracking.service';
 import { notDeleted } from '../editor-reads.service';
 import { recordRevision, type FieldChange, type RevisionInput } from '../revisions.service';
-import { recordUpdate } from '../updates.service';
+import { recordUpdate, type UpdateSummaryData } from '../updates.service';
 import { staleVersion } from '../versioned-save.service';
 import type { EditorActionContext } from './run-editor-action';
 
@@ -72,7 +72,7 @@ export async function checkReferences(form: Pick<ClaimForm, 'speaker' | 'topics'
 }
 
 /** Only what the public can see makes an update: a draft's changes make none. */
-export async function recordPublicUpdate(claim: ClaimDocument, update: { kind: UpdateKind; subject: Types.ObjectId; at: Date; summary: string }): Promise<void> {
+export async function recordPublicUpdate(claim: ClaimDocument, update: { kind: UpdateKind; subject: Types.ObjectId; at: Date; summary: string; summaryData?: UpdateSummaryData }): Promise<void> {
   if (claim.status !== 'published') return;
   await recordUpdate({ claim: claim._id, ...update }, updatePublicState(claim));
 }
@@ -89,7 +89,7 @@ export async function recordActionRevision(
 export async function publishCorrection(claim: ClaimDocument, note: string, now: Date): Promise<void> {
   const correctionId = new Types.ObjectId();
   await ClaimModel.updateOne({ _id: claim._id }, { $push: { corrections: { _id: correctionId, at: now, text: note } } }, { runValidators: true });
-  await recordPublicUpdate(claim, { kind: 'correction', subject: correctionId, at: now, summary: note.slice(0, 500) });
+  await recordPublicUpdate(claim, { kind: 'correction', subject: correctionId, at: now, summary: note.slice(0, 500), summaryData: { text: note } });
   await moveLastUpdateForward(claim._id, now);
 }
 

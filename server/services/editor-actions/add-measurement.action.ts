@@ -18,7 +18,7 @@ export async function addMeasurement(claimId: Types.ObjectId, form: MeasurementF
     const saved = await new MeasurementModel({ ...fields, claim: claimId }).save();
     const changes = diffSnapshots(measurementSnapshot({}), measurementSnapshot(saved.toObject()));
     await recordActionRevision(ctx, { claim: claimId, entity: 'measurement', entityId: saved._id, action: 'created', version: saved.__v, changes });
-    await recordPublicUpdate(claim, { kind: 'measurement-added', subject: saved._id, at: ctx.now, summary });
+    await recordPublicUpdate(claim, { kind: 'measurement-added', subject: saved._id, at: ctx.now, summary, summaryData: { definition: form.definition } });
     await refreshTracking(claim, fields.asOf, ctx);
     return saved._id;
   });

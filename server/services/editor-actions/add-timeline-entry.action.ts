@@ -14,7 +14,7 @@ export async function addTimelineEntry(claimId: Types.ObjectId, form: TimelineFo
     const saved = await new TimelineEventModel({ ...timelineFields(form), claim: claimId }).save();
     const changes = diffSnapshots(timelineSnapshot({}), timelineSnapshot(saved.toObject()));
     await recordActionRevision(ctx, { claim: claimId, entity: form.kind, entityId: saved._id, action: 'created', changes });
-    await recordPublicUpdate(claim, { kind: form.kind === 'event' ? 'event-added' : 'statement-added', subject: saved._id, at: ctx.now, summary });
+    await recordPublicUpdate(claim, { kind: form.kind === 'event' ? 'event-added' : 'statement-added', subject: saved._id, at: ctx.now, summary, summaryData: { who: form.who, text: form.text } });
     await moveLastUpdateForward(claimId, saved.at);
     return saved._id;
   });

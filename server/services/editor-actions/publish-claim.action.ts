@@ -19,7 +19,7 @@ export async function publishClaim(claimId: Types.ObjectId, ctx: EditorActionCon
     await ClaimModel.updateOne({ _id: claimId, publishedAt: trusted({ $exists: false }) }, { $set: { publishedAt: ctx.now } });
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'published' } });
     await syncClaimPublicState(claimId, null, claim);
-    await recordPublicUpdate(claim, { kind: 'claim-published', subject: new Types.ObjectId(), at: ctx.now, summary: claim.title });
+    await recordPublicUpdate(claim, { kind: 'claim-published', subject: new Types.ObjectId(), at: ctx.now, summary: claim.title, summaryData: { title: claim.title } });
     await moveLastUpdateForward(claimId, ctx.now);
     await recordActionRevision(ctx, { claim: claimId, entity: 'claim', entityId: claimId, action: 'published', changes: [{ field: 'status', before, after: 'published' }] });
   });

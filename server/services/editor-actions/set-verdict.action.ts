@@ -23,7 +23,7 @@ export async function setVerdict(claimId: Types.ObjectId, form: VerdictForm, sum
     await saveAtVersion('claim', doc, form.version);
     await recordActionRevision(ctx, { claim: claimId, entity: 'verdict', entityId: claimId, action: before['verdict.rating'] === null ? 'created' : 'edited', version: doc.__v, changes });
     if (doc.status === 'published') {
-      await recordPublicUpdate(doc, { kind: 'verdict-changed', subject: new Types.ObjectId(), at: ctx.now, summary });
+      await recordPublicUpdate(doc, { kind: 'verdict-changed', subject: new Types.ObjectId(), at: ctx.now, summary, summaryData: { rating: form.rating } });
       await moveLastUpdateForward(claimId, ctx.now);
     }
   });

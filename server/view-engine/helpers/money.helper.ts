@@ -1,9 +1,11 @@
 import type { HelperOptions } from 'handlebars';
-import { INVALID_PLACEHOLDER, formatFigureOrPlaceholder, formatMoney, warnOnInvalid, type FormatHelperConfig } from '../format';
+import { INVALID_PLACEHOLDER, formatAmount, formatFigureOrPlaceholder, formatMoney, warnOnInvalid, type FormatHelperConfig } from '../format';
 
 /**
  * `{{money claim.announced "EUR"}}` or `{{money claim.announced currency=claim.currency}}`
- * → "1 200 000 €". The currency is required: guessing one would misstate the figure.
+ * → "1 200 000 €", and from a million "100 millions d’euros" (formatAmount); `exact=true` keeps
+ * the digits, for tables and title attributes. The currency is required: guessing one would
+ * misstate the figure.
  */
 export function makeMoneyHelper(config: FormatHelperConfig) {
   const onInvalid = warnOnInvalid(config, 'money');
@@ -15,6 +17,7 @@ export function makeMoneyHelper(config: FormatHelperConfig) {
       onInvalid(currency, 'money needs a currency code, e.g. {{money value "EUR"}}');
       return INVALID_PLACEHOLDER;
     }
-    return formatFigureOrPlaceholder(value, onInvalid, (n) => formatMoney(n, currency, config.locale, { onInvalid }));
+    const exact = (options?.hash as Record<string, unknown> | undefined)?.exact === true;
+    return formatFigureOrPlaceholder(value, onInvalid, (n) => (exact ? formatMoney : formatAmount)(n, currency, config.locale, { onInvalid }));
   };
 }

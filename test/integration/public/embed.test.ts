@@ -138,7 +138,7 @@ describe('oEmbed', () => {
     try {
       const res = await oembed({ url: `${SITE}/claims/${DARMANIN}` }).expect(200);
       expect(res.body.title).toBe('Des "faux" pass & <b>vrais</b> chiffres');
-      expect(res.body.html).toContain('title="Écart : Des &quot;faux&quot; pass &amp; &lt;b&gt;vrais&lt;/b&gt; chiffres"');
+      expect(res.body.html).toContain('title="Écart\u00a0: Des &quot;faux&quot; pass &amp; &lt;b&gt;vrais&lt;/b&gt; chiffres"');
       expect(res.body.html).not.toContain('<b>');
     } finally {
       await ClaimModel.updateOne({ slug: DARMANIN }, { $set: { title: original?.title } });

@@ -137,7 +137,7 @@ describe('feeds of updates', () => {
 describe('discovery', () => {
   it.each(['/', '/claims', `/claims/${CLAIM}`, '/nothing-here'])('when %s is read, then its head offers the site feeds', async (path) => {
     const res = await request(seeded.app).get(path);
-    expect(res.text).toContain('<link rel="alternate" type="application/rss+xml" title="Écart : toutes les mises à jour (RSS)" href="/feed.xml">');
+    expect(res.text).toContain('<link rel="alternate" type="application/rss+xml" title="Écart\u00a0: toutes les mises à jour (RSS)" href="/feed.xml">');
     expect(res.text).toContain('type="application/atom+xml"');
     expect(res.text).toContain('type="application/feed+json"');
   });

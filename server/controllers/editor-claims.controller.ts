@@ -21,9 +21,9 @@ import { findClaimForEditor, listClaimFormChoices, listClaimMeasurements, parseC
 import { getClaimForPreview } from '../services/claims-query.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
 import { listClaimHistory, revisionsSince, type Actor } from '../services/revisions.service';
-import { fieldMessages, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
+import { fieldMessages, inFormOrder, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
-const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
+const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'topics', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
 
 export const claimHubPath = (id: string | Types.ObjectId) => `/editor/claims/${String(id)}`;
 
@@ -61,7 +61,7 @@ export async function renderRefusal(
   if (isFormRefusal(err)) {
     res.status(422);
     // The keys too: a form may show more than a message for one (a box to confirm, say).
-    await options.render(values, { errors: fieldMessages(options.ctx.t, err.details), errorKeys: err.details });
+    await options.render(values, { errors: inFormOrder(fieldMessages(options.ctx.t, err.details), [...options.fields, ...(options.lists ?? [])]), errorKeys: err.details });
     return;
   }
   if (isStaleSave(err) && options.entityId) {

@@ -79,7 +79,6 @@ async function logIn(page: Page): Promise<void> {
   await page.waitForURL('**/editor');
 }
 
-/** A string expression: the test project has no DOM types, the browser runs it as is. */
 const attribute = (page: Page, selector: string, name: string) => page.locator(selector).first().getAttribute(name);
 
 beforeAll(async () => {
@@ -125,7 +124,7 @@ async function checkAtWidth(context: BrowserContext, pages: PageToCheck[], width
     const target = typeof entry.path === 'string' ? entry.path : entry.path(ids);
     const res = await page.goto(`${server.baseUrl}${target}`);
     if (res?.status() !== 200) findings.push({ page: entry.name, width, problem: `status ${res?.status()}` });
-    const sizes = (await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')) as [number, number];
+    const sizes = await page.evaluate<[number, number]>('[document.documentElement.scrollWidth, document.documentElement.clientWidth]');
     if (sizes[0] > sizes[1]) findings.push({ page: entry.name, width, problem: `scrolls sideways: ${sizes[0]} > ${sizes[1]} px` });
     if (AXE_WIDTHS.includes(width)) {
       const axe = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze();
@@ -195,7 +194,8 @@ describe('every page at every width in a real browser', () => {
     await page.locator('#f-definition').fill('des choses');
     await page.getByRole('button', { name: 'Enregistrer le brouillon' }).click();
     const summary = page.locator('.form-errors[role="alert"]');
-    expect(await summary.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))).toEqual(['#f-value', '#f-sourceOutlet']);
+    const links = summary.locator('a');
+    expect([await links.count(), await links.nth(0).getAttribute('href'), await links.nth(1).getAttribute('href')]).toEqual([2, '#f-value', '#f-sourceOutlet']);
     for (const field of ['value', 'sourceOutlet']) {
       expect(await page.locator(`#f-${field}`).getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator(`#f-${field}`).getAttribute('aria-describedby')).toBe(`f-${field}-error`);

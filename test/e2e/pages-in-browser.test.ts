@@ -137,19 +137,18 @@ async function checkAtWidth(context: BrowserContext, pages: PageToCheck[], width
 }
 
 describe('every page at every width in a real browser', () => {
-  it('when the public pages and the editor’s pages are opened at 320, 375, 768 and 1280 px, then none scrolls sideways and axe reports no violation', async () => {
+  // One test per width: each stays well inside Jest's timeout even on a loaded machine.
+  it.each(WIDTHS)('when the public pages and the editor’s pages are opened %i px wide, then none scrolls sideways and axe reports no violation', async (width) => {
     const findings: Finding[] = [];
     let visited = 0;
-    for (const width of WIDTHS) {
-      for (const [context, pages] of [[readerContext, PUBLIC_PAGES], [editorContext, EDITOR_PAGES]] as const) {
-        const result = await checkAtWidth(context, pages, width);
-        findings.push(...result.findings);
-        visited += result.visited;
-      }
+    for (const [context, pages] of [[readerContext, PUBLIC_PAGES], [editorContext, EDITOR_PAGES]] as const) {
+      const result = await checkAtWidth(context, pages, width);
+      findings.push(...result.findings);
+      visited += result.visited;
     }
     expect(findings).toEqual([]);
-    expect(visited).toBe(WIDTHS.length * (PUBLIC_PAGES.length + EDITOR_PAGES.length));
-    expect(fs.statSync(path.join(SHOTS_DIR, 'claim-count-375.png')).size).toBeGreaterThan(10_000);
+    expect(visited).toBe(PUBLIC_PAGES.length + EDITOR_PAGES.length);
+    if (SHOT_WIDTHS.includes(width)) expect(fs.statSync(path.join(SHOTS_DIR, `claim-count-${width}.png`)).size).toBeGreaterThan(10_000);
   });
 
   it('when the 182 000 claim is printed to A4, then it takes at most 3 pages, without the navigation or a dark panel', async () => {

@@ -3,6 +3,8 @@ import type { Config } from '../config';
 import { isAppError } from '../errors';
 import { isMessageKey, type Translate } from '../i18n';
 import { currentUser } from '../middleware/auth';
+import { AppError } from '../errors';
+import { noteSaved } from '../middleware/saved-notice';
 import { validatedBody } from '../middleware/validate';
 import { createPresentContext, presentDate } from '../presenters/present-context';
 import { createUserSchema, resetPasswordSchema } from '../schemas/user.schemas';
@@ -60,6 +62,7 @@ export function adminUsersController(config: Pick<Config, 'locale' | 'timeZone'>
       const form = validatedBody(res, createUserSchema);
       const created = await createUser(form);
       _req.log.info({ userId: created.id, role: created.role }, 'user created');
+      noteSaved(_req, 'user-created');
       res.redirect(303, USERS_PATH);
     },
 
@@ -77,14 +80,31 @@ export function adminUsersController(config: Pick<Config, 'locale' | 'timeZone'>
       });
     },
 
+    /** Disabling ends someone's access at once: a page asks first, its button is the POST. */
+    confirmDisable: async (req: Request<{ id: string }>, res: Response) => {
+      const ctx = createPresentContext(config, clock());
+      const user = (await listUsers()).find((u) => u.id === req.params.id);
+      if (!user) throw new AppError({ code: 'NOT_FOUND', message: 'No such user' });
+      res.render('pages/editor/confirm', {
+        pageTitle: ctx.t('admin.users.disable'),
+        heading: ctx.t('confirm.disable_user.title'),
+        question: ctx.t('confirm.disable_user.question', { name: user.name, email: user.email }),
+        action: `${USERS_PATH}/${user.id}/disable`,
+        confirmLabel: ctx.t('admin.users.disable'),
+        back: { href: USERS_PATH, text: ctx.t('admin.users.title') },
+      });
+    },
+
     disable: async (req: Request<{ id: string }>, res: Response) => {
       await disableUser(req.params.id, currentUser(res)?.id ?? '');
+      noteSaved(req, 'user-disabled');
       res.redirect(303, USERS_PATH);
     },
 
     resetPassword: async (req: Request<{ id: string }>, res: Response) => {
       const form = validatedBody(res, resetPasswordSchema);
       await resetPassword(req.params.id, form.password);
+      noteSaved(req, 'password-reset');
       res.redirect(303, USERS_PATH);
     },
 

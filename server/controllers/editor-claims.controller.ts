@@ -4,11 +4,13 @@ import { CLAIM_KINDS } from '../../models/claim.model';
 import type { Config } from '../config';
 import { AppError } from '../errors';
 import { currentUser } from '../middleware/auth';
-import { validatedBody } from '../middleware/validate';
+import { noteSaved } from '../middleware/saved-notice';
+import { validatedBody, validatedQuery } from '../middleware/validate';
 import { formatFigure, presentClaimPage } from '../presenters/claim.presenter';
 import { presentRevisions } from '../presenters/history.presenter';
 import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
 import { claimEditFormSchema, claimFormSchema } from '../schemas/claim-form.schemas';
+import { newClaimQuerySchema } from '../schemas/editor-query.schemas';
 import { createClaim } from '../services/editor-actions/create-claim.action';
 import { deleteClaim } from '../services/editor-actions/delete-claim.action';
 import { editClaim } from '../services/editor-actions/edit-claim.action';
@@ -19,9 +21,9 @@ import { findClaimForEditor, listClaimFormChoices, listClaimMeasurements, parseC
 import { getClaimForPreview } from '../services/claims-query.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
 import { listClaimHistory, revisionsSince, type Actor } from '../services/revisions.service';
-import { fieldMessages, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
+import { fieldMessages, inFormOrder, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
-const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
+const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'topics', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
 
 export const claimHubPath = (id: string | Types.ObjectId) => `/editor/claims/${String(id)}`;
 
@@ -59,7 +61,7 @@ export async function renderRefusal(
   if (isFormRefusal(err)) {
     res.status(422);
     // The keys too: a form may show more than a message for one (a box to confirm, say).
-    await options.render(values, { errors: fieldMessages(options.ctx.t, err.details), errorKeys: err.details });
+    await options.render(values, { errors: inFormOrder(fieldMessages(options.ctx.t, err.details), [...options.fields, ...(options.lists ?? [])]), errorKeys: err.details });
     return;
   }
   if (isStaleSave(err) && options.entityId) {
@@ -125,7 +127,8 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
       showCorrection: claim?.published === true || Boolean(values.correction ?? values.correctionNote),
       correctionChecked: values.correction !== undefined,
       values,
-      verbatimChecked: values.statementVerbatim !== undefined || options.fresh === true,
+      // Unticked until the editor says so: presenting a paraphrase as a quote is the worse mistake.
+      verbatimChecked: values.statementVerbatim !== undefined,
       speakers: choices.speakers.map((s) => ({ ...s, selected: s.id === values.speaker })),
       topics: choices.topics.map((t) => ({ ...t, selected: topics.has(t.id) })),
       kinds: CLAIM_KINDS.map((k) => ({ value: k, label: ctx.t(`kind.${k}`), selected: k === (values.kind ?? 'count') })),
@@ -144,13 +147,16 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     claimSchema,
     claimEditSchema,
 
+    /** A fresh form; `?speaker=` or `?topic=` comes back from creating one from this form. */
     newClaim: async (_req: Request, res: Response) => {
-      await renderClaimForm(res, {}, { fresh: true });
+      const chosen = validatedQuery(res, newClaimQuerySchema);
+      await renderClaimForm(res, { speaker: chosen.speaker, topics: chosen.topic ? [chosen.topic] : [] }, { fresh: true });
     },
 
     createClaim: async (req: Request, res: Response) => {
       const created = await createClaim(validatedBody(res, claimSchema), acting(res));
       req.log.info({ claimId: String(created.id), slug: created.slug }, 'claim created');
+      noteSaved(req, 'claim-created');
       res.redirect(303, claimHubPath(created.id));
     },
 
@@ -197,6 +203,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     updateClaim: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await editClaim(id, validatedBody(res, claimEditSchema), acting(res));
+      noteSaved(req, 'claim-saved');
       res.redirect(303, claimHubPath(id));
     },
 
@@ -234,19 +241,37 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
     publish: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await publishClaim(id, acting(res));
+      noteSaved(req, 'claim-published');
       res.redirect(303, claimHubPath(id));
     },
 
     unpublish: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await unpublishClaim(id, acting(res));
+      noteSaved(req, 'claim-unpublished');
       res.redirect(303, claimHubPath(id));
+    },
+
+    /** The page that asks before a deletion: the hub only links here, the POST is this page's button. */
+    confirmDelete: async (req: Request<{ id: string }>, res: Response) => {
+      const ctx = context();
+      const claim = await findClaimForEditor(parseClaimId(req.params.id));
+      res.render('pages/editor/confirm', {
+        pageTitle: ctx.t('editor.hub.delete_legend'),
+        heading: ctx.t('confirm.delete_claim.title'),
+        question: ctx.t('confirm.delete_claim.question', { title: claim.title }),
+        detail: ctx.t('editor.hub.delete_help'),
+        action: `${claimHubPath(claim._id)}/delete`,
+        confirmLabel: ctx.t('confirm.delete_claim.button'),
+        back: { href: claimHubPath(claim._id), text: claim.title },
+      });
     },
 
     softDelete: async (req: Request<{ id: string }>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await deleteClaim(id, acting(res));
       req.log.info({ claimId: String(id) }, 'claim deleted');
+      noteSaved(req, 'claim-deleted');
       res.redirect(303, '/editor');
     },
   };

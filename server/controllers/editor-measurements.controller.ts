@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import { TIMELINE_EVENT_KINDS } from '../../models/timeline-event.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import type { Config } from '../config';
+import { noteSaved } from '../middleware/saved-notice';
 import { validatedBody } from '../middleware/validate';
 import { createPresentContext } from '../presenters/present-context';
 import { measurementEditFormSchema, measurementFormSchema, removalFormSchema, timelineFormSchema, verdictFormSchema } from '../schemas/claim-form.schemas';
@@ -70,6 +71,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       pageTitle: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
       heading: ctx.t(edit ? 'editor.measurement.edit.title' : 'editor.measurement.new.title'),
       formAction: edit ? `${base}/${params.measurementId}/edit` : `${base}/new`,
+      // A link to the page that asks first; the removal itself is that page's POST.
       removeAction: edit ? `${base}/${params.measurementId}/remove` : null,
       submitLabel: ctx.t(edit ? 'editor.measurement.save' : 'editor.measurement.submit'),
       claim: { id: String(claim._id), title: claim.title, deadline: claim.announced.kind === 'deadline' },
@@ -88,6 +90,30 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
         checked: values.confirmBeforeAnnouncement !== undefined,
         error: confirmRefused ? errors?.asOf : undefined,
       },
+      errors,
+      hasErrors: errors !== undefined && Object.keys(errors).length > 0,
+      conflict: options.conflict,
+    });
+  };
+
+  const renderRemoval = async (res: Response, params: Params, values: Values, options: { errors?: Record<string, string>; conflict?: Conflict }) => {
+    const ctx = context();
+    const { claim, measurement } = await findMeasurementForEditor(parseClaimId(params.id), parseObjectId(params.measurementId, 'measurement'));
+    const hub = claimHubPath(claim._id);
+    const editPath = `${hub}/measurements/${params.measurementId}/edit`;
+    const { errors } = options;
+    res.render('pages/editor/confirm', {
+      pageTitle: ctx.t('editor.measurement.remove_legend'),
+      heading: ctx.t('editor.measurement.remove_legend'),
+      question: ctx.t('confirm.remove_measurement.question', { definition: measurement.definition, date: formatNewsroomDate(measurement.asOf, measurement.asOfPrecision, config.timeZone, config.locale) }),
+      detail: ctx.t('editor.measurement.remove_help'),
+      action: `${hub}/measurements/${params.measurementId}/remove`,
+      confirmLabel: ctx.t('editor.measurement.remove'),
+      back: { href: editPath, text: ctx.t('editor.measurement.edit.title') },
+      editMeta: true,
+      showCorrection: claim.status === 'published' || Boolean(values.correction ?? values.correctionNote),
+      correctionChecked: values.correction !== undefined,
+      values,
       errors,
       hasErrors: errors !== undefined && Object.keys(errors).length > 0,
       conflict: options.conflict,
@@ -140,6 +166,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const summary = context().t('editor.measurement.summary', { definition: form.definition }).slice(0, 500);
       const id = parseClaimId(req.params.id);
       await addMeasurement(id, form, summary, acting(res));
+      noteSaved(req, 'measurement-added');
       res.redirect(303, claimHubPath(id));
     },
 
@@ -155,13 +182,31 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     updateMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await editMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, measurementEditSchema), acting(res));
+      noteSaved(req, 'measurement-saved');
       res.redirect(303, claimHubPath(id));
     },
 
     removeMeasurement: async (req: Request<Params>, res: Response) => {
       const id = parseClaimId(req.params.id);
       await removeMeasurement(id, parseObjectId(req.params.measurementId, 'measurement'), validatedBody(res, removalFormSchema), acting(res));
+      noteSaved(req, 'measurement-removed');
       res.redirect(303, claimHubPath(id));
+    },
+
+    /** The page that asks before a removal, with the version removed and, if published, the correction note. */
+    confirmRemoval: async (req: Request<Params>, res: Response) => {
+      const { measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId, 'measurement'));
+      await renderRemoval(res, req.params, { version: String(measurement.__v ?? 0) }, {});
+    },
+
+    /** A refused removal (a correction without its note, a stale version): the confirmation page again. */
+    rejectedRemoval: async (err: unknown, req: Request<Params>, res: Response, next: NextFunction) => {
+      await renderRefusal(err, req, res, next, {
+        ctx: context(),
+        fields: MEASUREMENT_FIELDS,
+        entityId: parseObjectId(req.params.measurementId, 'measurement'),
+        render: (values, extra) => renderRemoval(res, req.params, values, extra),
+      });
     },
 
     /** An edit or a removal refused: the edit form again, with what was typed. */
@@ -187,6 +232,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const summary = context().t('editor.timeline.summary', { who: form.who, text: form.text }).slice(0, 500);
       const id = parseClaimId(req.params.id);
       await addTimelineEntry(id, form, summary, acting(res));
+      noteSaved(req, 'timeline-added');
       res.redirect(303, claimHubPath(id));
     },
 
@@ -204,6 +250,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       const summary = context().t('editor.verdict.summary', { label: context().t(`verdict.${form.rating}`) });
       const id = parseClaimId(req.params.id);
       await setVerdict(id, form, summary, acting(res));
+      noteSaved(req, 'verdict-saved');
       res.redirect(303, claimHubPath(id));
     },
 

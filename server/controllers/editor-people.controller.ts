@@ -1,11 +1,13 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { z } from 'zod';
 import type { Config } from '../config';
 import { isAppError } from '../errors';
 import type { MessageKey } from '../i18n';
 import { SPEAKER_KINDS } from '../../models/speaker.model';
-import { validatedBody } from '../middleware/validate';
+import { noteSaved, type SavedNotice } from '../middleware/saved-notice';
+import { validatedBody, validatedQuery } from '../middleware/validate';
 import { createPresentContext } from '../presenters/present-context';
+import type { z } from 'zod';
+import { directoryQuerySchema } from '../schemas/editor-query.schemas';
 import { speakerEditSchema, speakerFormSchema, topicEditSchema, topicFormSchema } from '../schemas/people.schemas';
 import {
   createSpeaker,
@@ -47,11 +49,15 @@ interface Directory<Form, Edit extends Form & { version: number }> {
   publicPath: string;
   fields: readonly FieldSpec[];
   keys: { list: MessageKey; create: MessageKey; edit: MessageKey; empty: MessageKey; submitNew: MessageKey };
+  /** The notices after a creation and after an edit. */
+  saved: { created: SavedNotice; edited: SavedNotice };
+  /** The claim form's query parameter that preselects a new entry, when it was opened from there. */
+  claimParam: 'speaker' | 'topic';
   createSchema: z.ZodType<Form>;
   editSchema: z.ZodType<Edit>;
   list(): Promise<StoredEntry[]>;
   find(id: string): Promise<StoredEntry>;
-  create(form: Form): Promise<{ slug: string }>;
+  create(form: Form): Promise<{ id: unknown; slug: string }>;
   update(id: string, form: Form, version: number): Promise<void>;
 }
 
@@ -66,6 +72,8 @@ const SPEAKERS: Directory<z.infer<typeof speakerFormSchema>, z.infer<typeof spea
     { name: 'kind', label: 'editor.speaker.kind', max: 20, options: SPEAKER_KINDS.map((k) => ({ value: k, label: `speaker.kind.${k}` as const })) },
   ],
   keys: { list: 'editor.speaker.list.title', create: 'editor.speaker.new.title', edit: 'editor.speaker.edit.title', empty: 'editor.speaker.empty', submitNew: 'editor.speaker.submit_new' },
+  saved: { created: 'speaker-created', edited: 'speaker-saved' },
+  claimParam: 'speaker',
   createSchema: speakerFormSchema,
   editSchema: speakerEditSchema,
   list: listSpeakers,
@@ -79,6 +87,8 @@ const TOPICS: Directory<z.infer<typeof topicFormSchema>, z.infer<typeof topicEdi
   publicPath: '/topics',
   fields: [{ name: 'name', label: 'editor.topic.name', max: 120, required: true }],
   keys: { list: 'editor.topic.list.title', create: 'editor.topic.new.title', edit: 'editor.topic.edit.title', empty: 'editor.topic.empty', submitNew: 'editor.topic.submit_new' },
+  saved: { created: 'topic-created', edited: 'topic-saved' },
+  claimParam: 'topic',
   createSchema: topicFormSchema,
   editSchema: topicEditSchema,
   list: listTopics,
@@ -107,7 +117,10 @@ interface FormState {
   version?: number | string;
   /** A stale save: the stored values are shown next to the editor's. */
   conflict?: boolean;
+  /** Opened from the claim form: a creation goes back to a fresh claim form with the entry chosen. */
+  forClaim?: boolean;
 }
+
 
 function directoryHandlers<Form, Edit extends Form & { version: number }>(
   config: Pick<Config, 'locale' | 'timeZone'>,
@@ -118,14 +131,16 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
   const t = () => createPresentContext(config, clock()).t;
 
   const renderForm = (res: Response, state: FormState) => {
-    const { entry, errors, conflict } = state;
+    const { entry, errors, conflict, forClaim } = state;
     const editing = entry !== undefined;
+    const translate = t();
     res.render('pages/editor/people-form', {
       pageTitle: t()(editing ? dir.keys.edit : dir.keys.create),
       headingKey: editing ? dir.keys.edit : dir.keys.create,
       listPath: dir.path,
       listKey: dir.keys.list,
-      action: editing ? `${dir.path}/${String(entry._id)}/edit` : `${dir.path}/new`,
+      action: editing ? `${dir.path}/${String(entry._id)}/edit` : `${dir.path}/new${forClaim ? '?for=claim' : ''}`,
+      back: forClaim ? { href: '/editor/claims/new', text: translate('editor.claim.new.title') } : { href: dir.path, text: translate(dir.keys.list) },
       submitKey: editing ? 'editor.people.submit_edit' : dir.keys.submitNew,
       slug: entry?.slug,
       publicUrl: entry ? `${dir.publicPath}/${entry.slug}` : undefined,
@@ -139,6 +154,7 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
         stored: conflict && entry ? { text: storedText(entry, f.name) } : undefined,
       })),
       versionError: errors?.version,
+      errors,
       hasErrors: errors !== undefined && Object.keys(errors).length > 0,
     });
   };
@@ -171,13 +187,16 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
     },
 
     newForm: (_req: Request, res: Response) => {
-      renderForm(res, { values: {} });
+      renderForm(res, { values: {}, forClaim: validatedQuery(res, directoryQuerySchema).for === 'claim' });
     },
 
     create: async (req: Request, res: Response) => {
       const created = await dir.create(validatedBody(res, dir.createSchema));
       req.log.info({ path: dir.path, slug: created.slug }, 'directory entry created');
-      res.redirect(303, dir.path);
+      noteSaved(req, dir.saved.created);
+      // What was typed in the claim form is lost (no script to keep it), but the new entry is chosen.
+      if (validatedQuery(res, directoryQuerySchema).for === 'claim') res.redirect(303, `/editor/claims/new?${dir.claimParam}=${String(created.id)}`);
+      else res.redirect(303, dir.path);
     },
 
     /** A refused creation: the form again, 422, a message per field, everything typed kept. */
@@ -187,7 +206,7 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
         return;
       }
       res.status(422);
-      renderForm(res, { values: typedValues(req, fieldNames), errors: fieldMessages(t(), err.details) });
+      renderForm(res, { values: typedValues(req, fieldNames), errors: fieldMessages(t(), err.details), forClaim: validatedQuery(res, directoryQuerySchema).for === 'claim' });
     },
 
     editForm: async (req: Request<{ id: string }>, res: Response) => {
@@ -198,6 +217,7 @@ function directoryHandlers<Form, Edit extends Form & { version: number }>(
     update: async (req: Request<{ id: string }>, res: Response) => {
       const { version, ...form } = validatedBody(res, dir.editSchema);
       await dir.update(req.params.id, form as Form, version);
+      noteSaved(req, dir.saved.edited);
       res.redirect(303, dir.path);
     },
 

@@ -40,3 +40,12 @@ export function isFormRefusal(err: unknown): err is AppError & { details: Record
 export function isStaleSave(err: unknown): err is AppError & { details: { version: string } } {
   return isAppError(err) && err.code === 'CONFLICT' && typeof err.details?.version === 'string';
 }
+
+/**
+ * The messages in the order the fields appear, so the error summary at the top reads like
+ * the form; a field the list does not name (a whole-form problem) comes last.
+ */
+export function inFormOrder(messages: Record<string, string>, fields: readonly string[]): Record<string, string> {
+  const rank = (field: string) => (fields.includes(field) ? fields.indexOf(field) : fields.length);
+  return Object.fromEntries(Object.entries(messages).sort(([a], [b]) => rank(a) - rank(b)));
+}

@@ -7,7 +7,9 @@ import { editorClaimsController } from '../controllers/editor-claims.controller'
 import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken, loginCsrf } from '../middleware/csrf';
-import { validateBody } from '../middleware/validate';
+import { takeSavedNotice } from '../middleware/saved-notice';
+import { validateBody, validateQuery } from '../middleware/validate';
+import { newClaimQuerySchema } from '../schemas/editor-query.schemas';
 import { editorPeopleRoutes } from './editor-people.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
 import type { LoginThrottle } from '../services/login-throttle.service';
@@ -38,9 +40,9 @@ export function accountRouter(
   router.post('/login', loginForm.verify, validateBody(loginSchema), auth.login, auth.rejectedLogin);
   router.post('/logout', auth.logout);
 
-  router.use('/editor', requireRole('editor'), exposeCsrfToken);
+  router.use('/editor', requireRole('editor'), exposeCsrfToken, takeSavedNotice);
   router.get('/editor', editor.dashboard);
-  router.get('/editor/claims/new', claims.newClaim);
+  router.get('/editor/claims/new', validateQuery(newClaimQuerySchema), claims.newClaim);
   router.post('/editor/claims/new', validateBody(claims.claimSchema), claims.createClaim, claims.rejectedClaim);
   router.get('/editor/claims/:id', claims.hub);
   router.get('/editor/claims/:id/edit', claims.editClaim);
@@ -49,6 +51,8 @@ export function accountRouter(
   router.get('/editor/claims/:id/history', claims.history);
   router.post('/editor/claims/:id/publish', claims.publish);
   router.post('/editor/claims/:id/unpublish', claims.unpublish);
+  // Deleting and removing go through a page that asks first (no script dialogs).
+  router.get('/editor/claims/:id/delete', requireRole('admin'), claims.confirmDelete);
   router.post('/editor/claims/:id/delete', requireRole('admin'), claims.softDelete);
   router.get('/editor/claims/:id/measurements/new', measurements.newMeasurement);
   router.post('/editor/claims/:id/measurements/new', validateBody(measurements.measurementSchema), measurements.createMeasurement, measurements.rejectedMeasurement);
@@ -59,16 +63,18 @@ export function accountRouter(
     measurements.updateMeasurement,
     measurements.rejectedMeasurementChange,
   );
-  router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedMeasurementChange);
+  router.get('/editor/claims/:id/measurements/:measurementId/remove', measurements.confirmRemoval);
+  router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedRemoval);
   router.get('/editor/claims/:id/timeline/new', measurements.newTimelineEntry);
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
   editorPeopleRoutes(router, config, clock);
 
-  router.use('/admin', requireRole('admin'), exposeCsrfToken);
+  router.use('/admin', requireRole('admin'), exposeCsrfToken, takeSavedNotice);
   router.get('/admin/users', users.list);
   router.post('/admin/users', validateBody(createUserSchema), users.create, users.rejectedCreate);
+  router.get('/admin/users/:id/disable', users.confirmDisable);
   router.post('/admin/users/:id/disable', users.disable);
   router.post('/admin/users/:id/reset-password', validateBody(resetPasswordSchema), users.resetPassword, users.rejectedReset);
   return router;

@@ -1,7 +1,8 @@
 import type { Router } from 'express';
 import type { Config } from '../config';
 import { editorPeopleController } from '../controllers/editor-people.controller';
-import { validateBody } from '../middleware/validate';
+import { validateBody, validateQuery } from '../middleware/validate';
+import { directoryQuerySchema } from '../schemas/editor-query.schemas';
 
 /**
  * /editor/speakers and /editor/topics: list, create, edit. Registered on the account router,
@@ -11,8 +12,8 @@ export function editorPeopleRoutes(router: Router, config: Pick<Config, 'locale'
   const people = editorPeopleController(config, clock);
   for (const dir of [people.speakers, people.topics]) {
     router.get(dir.path, dir.list);
-    router.get(`${dir.path}/new`, dir.newForm);
-    router.post(`${dir.path}/new`, validateBody(dir.createSchema), dir.create, dir.rejectedCreate);
+    router.get(`${dir.path}/new`, validateQuery(directoryQuerySchema), dir.newForm);
+    router.post(`${dir.path}/new`, validateQuery(directoryQuerySchema), validateBody(dir.createSchema), dir.create, dir.rejectedCreate);
     router.get(`${dir.path}/:id/edit`, dir.editForm);
     router.post(`${dir.path}/:id/edit`, validateBody(dir.editSchema), dir.update, dir.rejectedEdit);
   }

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { makeAssetHelper } from './helpers/asset.helper';
 import { makeDateHelper } from './helpers/date.helper';
 import { eq } from './helpers/eq.helper';
+import { fieldState } from './helpers/field-state.helper';
 import { makeFactorHelper } from './helpers/factor.helper';
 import { makeIsoDateHelper } from './helpers/iso-date.helper';
 import { makeMoneyHelper } from './helpers/money.helper';
@@ -33,6 +34,7 @@ export function registerViewEngine(app: Express, { viewsDir, publicDir, config, 
       t: makeTranslateHelper(createTranslator(config.locale)),
       asset: makeAssetHelper(publicDir),
       eq,
+      fieldState,
       number: makeNumberHelper(format),
       percent: makePercentHelper(format),
       factor: makeFactorHelper(format),

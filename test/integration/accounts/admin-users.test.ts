@@ -38,7 +38,7 @@ describe('/admin/users', () => {
     const form = { _csrf: token, email, name: 'Nom gardé', role: 'admin', password: 'un mot de passe très secret', ...change };
     const res = await admin.post('/admin/users').type('form').send(form);
     expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}">[^<]*${message}`));
+    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}"[^>]*>[^<]*${message}`));
     expect(res.text).toContain(`value="${form.email}"`);
     if (field !== 'name') expect(res.text).toContain('value="Nom gardé"');
     if (field !== 'role') expect(res.text).toMatch(/<option value="admin" selected>/);

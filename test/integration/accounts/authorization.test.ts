@@ -134,6 +134,8 @@ const ROUTES: Record<string, Route> = {
     admin: { redirect: hub },
     happened: async (t) => (await RevisionModel.countDocuments({ claim: t.claimId, action: 'unpublished' })) === 1,
   },
+  // The pages that ask before deleting, removing or disabling: same rights as the action they lead to.
+  'GET /editor/claims/:id/delete': get((t) => claimPath(t, '/delete'), 200, 403),
   'POST /editor/claims/:id/delete': {
     run: (agent, token, t) => agent.post(claimPath(t, '/delete')).type('form').send({ _csrf: token }),
     editor: 403,
@@ -148,6 +150,7 @@ const ROUTES: Record<string, Route> = {
     happened: async (t) => (await MeasurementModel.countDocuments({ claim: t.claimId })) === 2,
   },
   'GET /editor/claims/:id/measurements/:measurementId/edit': get((t) => measurementPath(t, '/edit')),
+  'GET /editor/claims/:id/measurements/:measurementId/remove': get((t) => measurementPath(t, '/remove')),
   'POST /editor/claims/:id/measurements/:measurementId/edit': {
     run: (agent, token, t) => agent.post(measurementPath(t, '/edit')).type('form').send({ _csrf: token, ...measurementFields, version: '0' }),
     editor: { redirect: hub },
@@ -181,6 +184,7 @@ const ROUTES: Record<string, Route> = {
     admin: { redirect: '/admin/users' },
     happened: async (t) => (await UserModel.countDocuments({ email: t.email })) === 1,
   },
+  'GET /admin/users/:id/disable': get((t) => `/admin/users/${t.account.id}/disable`, 200, 403),
   'POST /admin/users/:id/disable': {
     run: (agent, token, t) => agent.post(`/admin/users/${t.account.id}/disable`).type('form').send({ _csrf: token }),
     editor: 403,

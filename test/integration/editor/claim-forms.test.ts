@@ -123,11 +123,11 @@ describe('the editor’s claim forms', () => {
     const statement = `Déclaration refusée ${Date.now()} ${field}`;
     const res = await editor.post('/editor/claims/new').type('form').send(claimForm({ statement, ...change }));
     expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}">[^<]*${message}`));
+    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}"[^>]*>[^<]*${message}`));
     if (typed !== undefined) expect(res.text).toContain(`value="${typed}"`);
     expect(res.text).toContain(statement);
     expect(res.text).toMatch(new RegExp(`<option value="${speakerId}" selected>`));
-    expect(res.text).toMatch(new RegExp(`<option value="${topicId}" selected>`));
+    expect(res.text).toMatch(new RegExp(`<input type="checkbox" name="topics" value="${topicId}" checked>`));
     expect(await ClaimModel.countDocuments({ statement })).toBe(0);
   });
 
@@ -141,7 +141,7 @@ describe('the editor’s claim forms', () => {
     const form = { _csrf: token, value: '3 601', asOf: '29/12/2021', definition, sourceOutlet: 'Insee', ...change };
     const res = await editor.post(`/editor/claims/${String(claim._id)}/measurements/new`).type('form').send(form);
     expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}">[^<]*${message}`));
+    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="${field}"[^>]*>[^<]*${message}`));
     if (typed !== undefined) expect(res.text).toContain(`value="${typed}"`);
     expect(res.text).toContain(definition);
     expect(await MeasurementModel.countDocuments({ definition })).toBe(0);

@@ -37,7 +37,8 @@ interface Directory {
   publicPath: string;
   nameMax: number;
   /** The name of the claim form's select that offers this directory. */
-  claimSelect: string;
+  /** How the claim form offers an entry: a speaker is an option of a select, a topic a checkbox. */
+  claimChoice: (id: string, name: string) => string;
   /** A complete, valid form (without the CSRF token) for `name`. */
   form(name: string): Record<string, string>;
   findByName(name: string): Promise<Stored[]>;
@@ -50,7 +51,7 @@ const SPEAKERS: Directory = {
   path: '/editor/speakers',
   publicPath: '/speakers',
   nameMax: 200,
-  claimSelect: 'speaker',
+  claimChoice: (id, name) => `<option value="${id}">${name}</option>`,
   form: (name) => ({ name, role: 'ministre de la Culture', organisation: 'ministère de la Culture' }),
   findByName: (name) => SpeakerModel.find({ name }).sort({ createdAt: 1, _id: 1 }).lean<Stored[]>(),
   findById: (id) => SpeakerModel.findById(id).lean<Stored>(),
@@ -62,7 +63,7 @@ const TOPICS: Directory = {
   path: '/editor/topics',
   publicPath: '/topics',
   nameMax: 120,
-  claimSelect: 'topics',
+  claimChoice: (id, name) => `<input type="checkbox" name="topics" value="${id}"> ${name}</label>`,
   form: (name) => ({ name }),
   findByName: (name) => TopicModel.find({ name }).sort({ createdAt: 1, _id: 1 }).lean<Stored[]>(),
   findById: (id) => TopicModel.findById(id).lean<Stored>(),
@@ -114,8 +115,7 @@ describe.each(DIRECTORIES)('the editor’s %s screens', (_kind, dir) => {
     expect(list.text).toContain(`href="${dir.publicPath}/${slug}"`);
 
     const claimForm = await editor.get('/editor/claims/new').expect(200);
-    const select = new RegExp(`<select name="${dir.claimSelect}"[^>]*>[\\s\\S]*?</select>`).exec(claimForm.text)?.[0] ?? '';
-    expect(select).toContain(`<option value="${id}">${name}</option>`);
+    expect(claimForm.text).toContain(dir.claimChoice(id, name));
   });
 
   it('when the new-entry page is opened, then it is an empty form with its CSRF token', async () => {
@@ -156,7 +156,7 @@ describe.each(DIRECTORIES)('the editor’s %s screens', (_kind, dir) => {
     const form = dir.form(name);
     const res = await editor.post(`${dir.path}/new`).type('form').send({ _csrf: token, ...form });
     expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="name">[^<]*${message}`));
+    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="name"[^>]*>[^<]*${message}`));
     expect(res.text).toContain('aria-invalid="true"');
     for (const value of Object.values(form)) expect(res.text).toContain(`value="${value}"`);
     expect(await dir.count()).toBe(before);
@@ -171,7 +171,7 @@ describe.each(DIRECTORIES)('the editor’s %s screens', (_kind, dir) => {
     const version = versionIn((await editor.get(`${dir.path}/${id}/edit`).expect(200)).text);
     const res = await editor.post(`${dir.path}/${id}/edit`).type('form').send({ _csrf: token, ...dir.form(name), version });
     expect(res.status).toBe(422);
-    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="name">[^<]*${message}`));
+    expect(res.text).toMatch(new RegExp(`<p class="form__error" data-field="name"[^>]*>[^<]*${message}`));
     expect(res.text).toContain(`value="${name}"`);
     expect(versionIn(res.text)).toBe(version);
     expect(await dir.findById(id)).toEqual(stored);

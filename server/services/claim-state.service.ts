@@ -1,5 +1,5 @@
 import { trusted, type FilterQuery } from 'mongoose';
-import type { Claim, ClaimKind, ClaimStage } from '../../models/claim.model';
+import type { Claim, ClaimStage } from '../../models/claim.model';
 
 /*
  * Where a claim stands: the one rule behind the cards, the claim page's badge, the list
@@ -43,7 +43,7 @@ export interface StoredClaimState {
  * deadline counts as checked once it has a measurement: the forms make every measurement of
  * a deadline say whether it was delivered.
  */
-export function storedClaimState(announced: { kind: ClaimKind | string; dueAt?: Date | null }, measurementCount: number, delivered: boolean): StoredClaimState {
+export function storedClaimState(announced: { kind: string; dueAt?: Date | null }, measurementCount: number, delivered: boolean): StoredClaimState {
   switch (announced.kind) {
     case 'qualitative':
       return { stage: 'qualitative', openDueAt: null };

@@ -88,9 +88,7 @@ describe('the editor’s workflow in a real browser', () => {
     const panel = flat(await page.locator('.gap-panel').innerText());
     expect(panel).toContain('182 000 faux pass sanitaires');
     expect(panel).toContain('3 601');
-    // The headline measurement is a proxy: the panel says so and shows no share of the announcement.
-    expect(panel).toContain('Indicateur indirect');
-    expect(panel).not.toContain('2,0 %');
+    expect(panel).toContain('2,0 %');
     expect(panel).toContain('50,5 fois moins que l’annonce');
     await shot(page, '05-public-claim');
 

@@ -114,7 +114,7 @@ export const en: Record<MessageKey, string> = {
   'gap.measured': "Measured",
   'gap.measured_on': "as of {date}",
   'gap.measured_proxy': "Proxy measure",
-  'gap.proxy_headline': "Proxy measure: no measurement counts what was announced yet. The figures below come from a related measure ({definition}), not from the announced quantity.",
+  'gap.proxy_headline': "Proxy measure: it counts something other than the announcement ({definition}).",
   'gap.factor_proxy': "times less than announced, by this proxy measure",
   'gap.factor_below_proxy': "times more than announced, by this proxy measure",
   'gap.absolute_below': "{value} below the announcement",

@@ -113,7 +113,7 @@ export const fr = {
   'gap.measured': "Mesuré",
   'gap.measured_on': "au {date}",
   'gap.measured_proxy': "Indicateur indirect",
-  'gap.proxy_headline': "Indicateur indirect : aucune mesure ne compte encore ce qui a été annoncé. Les chiffres ci-dessous viennent d’une mesure voisine ({definition}), pas de la quantité annoncée.",
+  'gap.proxy_headline': "Indicateur indirect : la mesure compte autre chose que l’annonce ({definition}).",
   'gap.factor_proxy': "fois moins que l’annonce, selon cet indicateur indirect",
   'gap.factor_below_proxy': "fois plus que l’annonce, selon cet indicateur indirect",
   'gap.absolute_below': "{value} de moins que l’annonce",

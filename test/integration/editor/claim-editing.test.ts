@@ -314,7 +314,7 @@ describe('measurements', () => {
     const slug = (await ClaimModel.findById(id).lean())!.slug;
     const page = pageText((await request(seeded.app).get(`/claims/${slug}`).expect(200)).text);
     expect(page).toContain('3 601 pass sur liste noire');
-    expect(page).toContain('Indicateur indirect : aucune mesure ne compte encore ce qui a été annoncé');
+    expect(page).toContain('Indicateur indirect : la mesure compte autre chose que l’annonce');
     expect(page).not.toContain('réalisé');
   });
 

@@ -31,7 +31,7 @@ describe('the embeddable card', () => {
     expect(text).toContain('3 601 pass sur liste noire');
     expect(text).not.toMatch(/3 601 faux pass/);
     // The headline figure is a proxy: the card says so, with no share of the announcement.
-    expect(text).toContain('Indicateur indirect : aucune mesure ne compte encore ce qui a été annoncé');
+    expect(text).toContain('Indicateur indirect : la mesure compte autre chose que l’annonce');
     expect(text).not.toContain('2,0 %');
     expect(text).toContain('50,5 fois moins que l’annonce, selon cet indicateur indirect');
     expect(res.text).toContain(`<a href="${SITE}/claims/${DARMANIN}" target="_blank" rel="noopener">`);

@@ -287,7 +287,7 @@ export function trackingAfterRefresh(
   now: Date,
   timeZone: string,
 ): Doc {
-  if (measurements.length === 0) return defined({ measurementCount: 0, delivered: false, lastUpdateAt });
+  if (measurements.length === 0) return defined({ measurementCount: 0, delivered: false, lastUpdateAt, ...storedClaimState(announced, 0, false) });
   // The service reads them sorted by { asOf: 1, _id: 1 }.
   const sorted = [...measurements].sort((a, b) => a.asOf.getTime() - b.asOf.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
   let score: number | null = null;

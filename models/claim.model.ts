@@ -9,6 +9,14 @@ export type ClaimKind = (typeof CLAIM_KINDS)[number];
 export const CLAIM_STATUSES = ['draft', 'published', 'deleted'] as const;
 export type ClaimStatus = (typeof CLAIM_STATUSES)[number];
 export const CLAIM_TITLE_MAX = 75;
+/**
+ * The part of a claim's state that does not depend on the clock, stored in `tracking.stage`
+ * so every state filter is an index range. Deadlines not delivered are "open" (checked or
+ * not); whether an open deadline is pending or passed is read from `tracking.openDueAt` and
+ * `now` (server/services/claim-state.service.ts holds the rule).
+ */
+export const CLAIM_STAGES = ['awaiting', 'measured', 'qualitative', 'deadline-open', 'deadline-checked', 'deadline-met'] as const;
+export type ClaimStage = (typeof CLAIM_STAGES)[number];
 
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -70,7 +78,9 @@ const trackingSchema = new Schema(
     headlineUnit: { type: String },
     /** Deadlines: whether a measurement says it was delivered. */
     delivered: { type: Boolean, default: false },
-    /** Deadlines checked and not delivered: the due date (else null), so "overdue" is an index range. */
+    /** Time-independent part of the claim's state (claim-state.service). */
+    stage: { type: String, enum: CLAIM_STAGES },
+    /** Deadlines not delivered (checked or not): the due date, else null, so "pending" and "overdue" are index ranges. */
     openDueAt: { type: Date },
     lastUpdateAt: { type: Date },
   },
@@ -126,7 +136,11 @@ claimSchema.index({ updatedAt: -1 });
 claimSchema.index({ topics: 1, updatedAt: -1 });
 claimSchema.index({ speaker: 1, updatedAt: -1 });
 claimSchema.index({ status: 1, 'announced.kind': 1, 'announced.dueAt': 1 });
+/** The state filters: a stage (awaiting, measured, qualitative, met) in list order, or a range of open due dates. */
+claimSchema.index({ status: 1, 'tracking.stage': 1, 'tracking.lastUpdateAt': -1, _id: -1 });
 claimSchema.index({ status: 1, 'tracking.openDueAt': 1, _id: 1 });
+claimSchema.index({ status: 1, 'tracking.stage': 1, 'tracking.openDueAt': 1 });
+/** The editors' dashboard: published claims nobody has measured yet. */
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
 /** The CSV export's order, so it streams from the index. */
 claimSchema.index({ status: 1, saidAt: 1, _id: 1 });

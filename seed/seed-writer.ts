@@ -7,6 +7,7 @@ import { TimelineEventModel, type TimelineEvent } from '../models/timeline-event
 import { TopicModel, type Topic } from '../models/topic.model';
 import { AppError } from '../server/errors';
 import { syncClaimPublicState } from '../server/services/claim-public-state.service';
+import { storedClaimState } from '../server/services/claim-state.service';
 import { moveLastUpdateForward, refreshClaimTracking } from '../server/services/claim-tracking.service';
 import { recordUpdate } from '../server/services/updates.service';
 
@@ -45,6 +46,11 @@ export async function saveClaimBySlug(input: ClaimInput): Promise<Types.ObjectId
     { $set: input, $setOnInsert: { status: 'draft', tracking: { measurementCount: 0, delivered: false } } },
     { upsert: true, new: true, runValidators: true },
   );
+  // A new claim's state, or a reloaded one's whose kind or due date changed.
+  const state = storedClaimState(doc.announced, doc.tracking?.measurementCount ?? 0, doc.tracking?.delivered === true);
+  if (doc.tracking?.stage !== state.stage || doc.tracking.openDueAt?.getTime() !== state.openDueAt?.getTime()) {
+    await ClaimModel.updateOne({ _id: doc._id }, { $set: { 'tracking.stage': state.stage, 'tracking.openDueAt': state.openDueAt } });
+  }
   // A reloaded seed may give the claim another speaker or topics.
   if (before) await syncClaimPublicState(doc._id, before);
   return doc._id;

@@ -9,7 +9,7 @@ import { presentUpdateSummary } from '../presenters/update-summary.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate, speakerName } from '../presenters/present-context';
-import { CLAIM_SORTS, CLAIM_STATES, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
+import { CLAIM_SORTS, CLAIM_STATE_FILTERS, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import {
   getHomePage,
@@ -61,7 +61,7 @@ function filterMenus(
     topics: options.topics.map((t) => ({ value: t.slug, label: t.name, selected: t.slug === current.topic })),
     speakers: options.speakers.map((s) => ({ value: s.slug, label: speakerName(ctx, s), selected: s.slug === current.speaker })),
     verdicts: select(VERDICT_KEYS, current.verdict, (v) => ctx.t(`verdict.${v}`)),
-    states: select(CLAIM_STATES, current.state, (v) => ctx.t(`state.${v}`)),
+    states: select(CLAIM_STATE_FILTERS, current.state, (v) => ctx.t(`state.${v}`)),
     sorts: select(CLAIM_SORTS, current.sort, (v) => ctx.t(`claims.sort.${v}`)),
   };
 }

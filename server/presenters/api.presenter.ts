@@ -1,7 +1,7 @@
 import type { Types } from 'mongoose';
 import type { Config } from '../config';
 import type { ClaimPage, ClaimSummary, SpeakerRef, TopicRef, VerdictTotal } from '../services/claims-query.service';
-import { claimState } from '../services/claims-query.service';
+import { claimState } from '../services/claim-state.service';
 import { claimUrl, headlineFigure, measurementUnit, roundRatio, type PublicUpdateRow } from '../services/open-data.service';
 import type { TimelineEntryInput } from '../services/timeline.service';
 import { deadlineStatus, isCoarse, numericGap, orderTimeline } from './claim.presenter';

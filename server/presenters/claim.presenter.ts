@@ -1,11 +1,11 @@
 import type { Types } from 'mongoose';
 import type { DatePrecision } from '../../models/source.schema';
 import type { ClaimPage, ClaimSummary } from '../services/claims-query.service';
-import { claimState } from '../services/claims-query.service';
-import { compareFigures, computeDeadlineStatus, computeNumericGap, isFigureInBounds, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
+import { claimState, type ClaimState } from '../services/claim-state.service';
+import { compareFigures, computeDeadlineStatus, computeNumericGap, isFigureInBounds, realisedShare, type DeadlineStatus, type MeasurementGap, type NumericGap } from '../services/gap.service';
 import { deadlineInstant } from '../services/newsroom-input.service';
 import { buildTimeline, type TimelineEntryInput } from '../services/timeline.service';
-import { formatAmount, formatFactor, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
+import { formatAmount, formatMoney, formatNumber, formatPercent, formatSignedNumber } from '../view-engine/format';
 import { typesetUserText } from '../view-engine/typography';
 import { presentCardGapBar, type CardGapBar } from './card-gap.presenter';
 import { presentDate, speakerName, type PresentContext, type PresentedDate } from './present-context';
@@ -77,13 +77,18 @@ export type GapPanel =
       awaiting: false;
       announced: string;
       measured: string;
+      /** "Mesuré", or "Indicateur indirect" when the headline figure counts something else. */
+      measuredLabel: string;
       measuredOn: PresentedDate | null;
+      /** Only for a measurement of the announced quantity (realisedShare). */
       percentText: string | null;
       factorText: string | null;
       factorLabel: string;
-      absolute: string;
+      /** "178 399 de moins que l’annonce"; null when the figures are equal. */
+      absoluteText: string | null;
       equal: boolean;
-      proxyWarning: string | null;
+      /** The panel's first line when the headline figure is a proxy; null otherwise. */
+      proxyHeadline: string | null;
       daysSince: string | null;
     }
   | { type: 'deadline'; due: PresentedDate | null; state: DeadlineStatus['state']; stateText: string; overdue: boolean }
@@ -159,19 +164,38 @@ export function presentGap(ctx: PresentContext, claim: ClaimSummary, measurement
   const head = gap.headline;
   if (!head) return { type: 'numeric', awaiting: true, announced: announcedText, daysSince };
   const row = measurements.find((m) => String(m._id) === head.id);
+  const share = realisedShare(head);
   return {
     type: 'numeric',
     awaiting: false,
     announced: announcedText,
     measured: formatFigure(ctx, announced, head.value, row?.unit),
+    measuredLabel: ctx.t(head.proxy ? 'gap.measured_proxy' : 'gap.measured'),
     measuredOn: presentDate(ctx, head.asOf, row?.asOfPrecision ?? 'day'),
-    percentText: head.percentRealised === null ? null : formatPercent(head.percentRealised, ctx.locale),
+    percentText: share === null ? null : formatPercent(share, ctx.locale),
     ...presentFactor(ctx, head),
-    absolute: formatSignedNumber(head.absoluteGap, ctx.locale, { maximumFractionDigits: 2 }),
+    absoluteText: presentAbsoluteGap(ctx, announced, head),
     equal: head.direction === 'equal',
-    proxyWarning: head.proxy ? ctx.t('gap.proxy_warning', { definition: row?.definition ?? '' }) : null,
+    proxyHeadline: head.proxy ? ctx.t('gap.proxy_headline', { definition: row?.definition ?? '' }) : null,
     daysSince,
   };
+}
+
+/**
+ * The absolute gap as a reader says it: "178 399 de moins que l’annonce", never a signed
+ * "+178 399" whose sign reads the wrong way round. Money keeps its currency; percentages
+ * differ in points.
+ */
+export function presentAbsoluteGap(ctx: PresentContext, announced: Announced, gap: Pick<MeasurementGap, 'absoluteGap' | 'direction'>): string | null {
+  if (gap.direction === 'equal') return null;
+  const size = Math.abs(gap.absoluteGap);
+  const value =
+    announced.kind === 'money'
+      ? formatMoney(size, announced.currency ?? 'EUR', ctx.locale)
+      : announced.kind === 'percentage'
+        ? ctx.t('gap.points', { value: formatNumber(size, ctx.locale, { maximumFractionDigits: 1 }) })
+        : formatNumber(size, ctx.locale, { maximumFractionDigits: 2 });
+  return ctx.t(gap.direction === 'above' ? 'gap.absolute_below' : 'gap.absolute_above', { value });
 }
 
 export interface PresentedMeasurement {
@@ -351,38 +375,54 @@ export interface ClaimCard {
 }
 
 /**
- * "×50,5" and what it means, or nothing when no factor applies (equal figures, a zero, opposite
- * signs). The claim page, the cards and the feeds all show a factor by this one rule.
+ * "50,5" and what it means ("fois moins que l’annonce"), or nothing when no factor applies
+ * (equal figures, a zero, opposite signs). The number carries no "×": its label says "fois",
+ * and both together must not say it twice. A proxy's factor says it compares with a proxy.
+ * The claim page, the cards and the feeds all show a factor by this one rule.
  */
-function presentFactor(ctx: PresentContext, figures: Pick<MeasurementGap, 'factor' | 'direction'>): { factorText: string | null; factorLabel: string; factorAbove: boolean } {
-  const { factor, direction } = figures;
+function presentFactor(
+  ctx: PresentContext,
+  figures: Pick<MeasurementGap, 'factor' | 'direction' | 'proxy'>,
+): { factorText: string | null; factorLabel: string; factorAbove: boolean } {
+  const { factor, direction, proxy } = figures;
   const shown = factor !== null && direction !== 'equal';
+  const times = factor === null ? 0 : factor >= 1 ? factor : 1 / factor;
+  // From 100 up, whole numbers: a decimal there would be false precision.
+  const digits = Math.round(times * 10) / 10 >= 100 ? 0 : 1;
+  const below = factor !== null && factor < 1;
   return {
-    factorText: shown ? formatFactor(factor >= 1 ? factor : 1 / factor, ctx.locale) : null,
-    factorLabel: factor !== null && factor < 1 ? ctx.t('gap.factor_below') : ctx.t('gap.factor'),
+    factorText: shown ? formatNumber(times, ctx.locale, { maximumFractionDigits: digits }) : null,
+    factorLabel: ctx.t(proxy ? (below ? 'gap.factor_below_proxy' : 'gap.factor_proxy') : below ? 'gap.factor_below' : 'gap.factor'),
     factorAbove: shown && direction === 'above',
   };
+}
+
+/** The claim's state badge (claim-state.service decides which), for cards and the claim page alike. */
+export function presentState(ctx: PresentContext, claim: Pick<ClaimSummary, 'announced' | 'tracking'>): { key: ClaimState; label: string } {
+  const key = claimState(claim, ctx.now);
+  return { key, label: ctx.t(`state.${key}`) };
 }
 
 /** A claim in a list, from its stored tracking fields only (no measurement query per card). */
 export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): ClaimCard {
   const { announced, tracking } = claim;
-  const state = claimState(claim, ctx.now);
+  const state = presentState(ctx, claim);
   const value = announced.value;
   const measuredValue = tracking?.headlineValue;
   const hasGap = typeof value === 'number' && typeof measuredValue === 'number' && announced.kind !== 'deadline';
-  const figures = hasGap ? compareFigures(value, measuredValue) : null;
+  const figures = hasGap ? { ...compareFigures(value, measuredValue), proxy: tracking?.headlineProxy === true } : null;
+  const share = figures ? realisedShare(figures) : null;
   return {
     slug: claim.slug,
     title: claim.title,
     speaker: { name: speakerName(ctx, claim.speaker), slug: claim.speaker.slug },
     saidOn: presentDate(ctx, claim.saidAt, claim.saidAtPrecision),
     kindLabel: ctx.t(`kind.${announced.kind}`),
-    state: ctx.t(`state.${state}`),
-    stateKey: state,
+    state: state.label,
+    stateKey: state.key,
     announced: presentAnnounced(ctx, announced),
     measured: hasGap ? formatFigure(ctx, announced, measuredValue, tracking?.headlineUnit) : null,
-    percentText: figures?.percentRealised != null ? formatPercent(figures.percentRealised, ctx.locale) : null,
+    percentText: share !== null ? formatPercent(share, ctx.locale) : null,
     ...(figures ? presentFactor(ctx, figures) : { factorText: null, factorLabel: ctx.t('gap.factor'), factorAbove: false }),
     proxy: hasGap && tracking?.headlineProxy === true,
     verdict: claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null,
@@ -445,6 +485,7 @@ export function presentClaimPage(ctx: PresentContext, page: ClaimPage) {
       corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: typesetUserText(c.text, ctx.locale) })),
       updatedOn: presentUpdatedOn(ctx, claim),
     },
+    state: presentState(ctx, claim),
     gap: presentGap(ctx, claim, page.measurements),
     measurements: presentMeasurements(ctx, claim, page.measurements),
     timeline: presentTimeline(ctx, page),

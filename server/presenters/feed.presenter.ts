@@ -1,5 +1,6 @@
 import type { FeedData, FeedUpdate } from '../services/feed-data.service';
 import { FEED_FORMATS, FEED_TYPES, type FeedChannel, type FeedEntry } from '../services/feeds.service';
+import { realisedShare } from '../services/gap.service';
 import { formatPercent } from '../view-engine/format';
 import { formatFigure, presentClaimCard } from './claim.presenter';
 import type { PresentContext } from './present-context';
@@ -63,7 +64,9 @@ function itemTitle(ctx: PresentContext, update: FeedUpdate): string {
       const figure = formatFigure(ctx, claim.announced, value, update.measurement?.unit);
       const announced = claim.announced.value;
       if (claim.announced.kind === 'deadline' || typeof announced !== 'number' || announced === 0) return ctx.t('feed.item.measurement_value', { title, figure });
-      return ctx.t('feed.item.measurement_share', { title, figure, percent: formatPercent((value / announced) * 100, ctx.locale) });
+      const share = realisedShare({ percentRealised: (value / announced) * 100, proxy: update.measurement?.sameQuantity === false });
+      if (share === null) return ctx.t('feed.item.measurement_proxy', { title, figure });
+      return ctx.t('feed.item.measurement_share', { title, figure, percent: formatPercent(share, ctx.locale) });
     }
     case 'statement-added':
       return ctx.t('feed.item.statement', { title });
@@ -79,11 +82,16 @@ function itemTitle(ctx: PresentContext, update: FeedUpdate): string {
 /** The claim's gap as it stands now, in words: what a reader of the item wants next. */
 function gapParagraphs(ctx: PresentContext, update: FeedUpdate): string[] {
   const card = presentClaimCard(ctx, update.claim);
+  if (card.measured && card.proxy) {
+    return [
+      ctx.t('feed.gap.proxy_measured', { announced: card.announced ?? '—', measured: card.measured }),
+      ...(card.factorText && card.factorAbove ? [ctx.t('feed.gap.factor_proxy', { factor: card.factorText })] : []),
+    ];
+  }
   if (card.measured && card.percentText) {
     return [
       ctx.t('feed.gap.measured', { announced: card.announced ?? '—', measured: card.measured, percent: card.percentText }),
       ...(card.factorText && card.factorAbove ? [ctx.t('feed.gap.factor', { factor: card.factorText })] : []),
-      ...(card.proxy ? [ctx.t('feed.gap.proxy')] : []),
     ];
   }
   return [card.announced ? ctx.t('feed.gap.state', { announced: card.announced, state: card.state }) : ctx.t('feed.gap.unquantified', { state: card.state })];

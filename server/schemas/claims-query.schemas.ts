@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
+import { CLAIM_STATE_FILTERS } from '../services/claim-state.service';
 
-export const CLAIM_STATES = ['awaiting', 'measured', 'overdue'] as const;
-export type ClaimState = (typeof CLAIM_STATES)[number];
+export { CLAIM_STATE_FILTERS };
 export const CLAIM_SORTS = ['latest', 'gap'] as const;
 export const MAX_PAGE = 10_000;
 
@@ -27,7 +27,7 @@ export const claimListQuerySchema = z.object({
   topic: optional(slug),
   speaker: optional(slug),
   verdict: optional(z.enum(VERDICT_KEYS)),
-  state: optional(z.enum(CLAIM_STATES)),
+  state: optional(z.enum(CLAIM_STATE_FILTERS)),
   sort: z.preprocess((v) => (v === '' || v === undefined ? 'latest' : v), z.enum(CLAIM_SORTS)),
 });
 

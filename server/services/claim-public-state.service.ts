@@ -4,6 +4,7 @@ import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.mod
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { UpdateModel } from '../../models/update.model';
+import { storedClaimState } from './claim-state.service';
 import { backfillUpdateSummaries } from './update-summaries.service';
 
 /*
@@ -64,8 +65,35 @@ export async function syncClaimPublicState(claimId: Types.ObjectId, before: Clai
   await refreshPublishedCounts([claim.speaker, ...(before ? [before.speaker] : [])], [...claim.topics, ...(before?.topics ?? [])]);
 }
 
-/** Marks (in the counters collection) that claims got tracking.openDueAt: the backfill's one-off scan is done. */
-export const OPEN_DUE_AT_MIGRATION = 'migration.openDueAt';
+/**
+ * Marks (in the counters collection) that every claim got its stored state (tracking.stage,
+ * and tracking.openDueAt for every open deadline): the backfill's one-off scan is done. It
+ * replaces `migration.openDueAt`, whose open due dates covered checked deadlines only.
+ */
+export const CLAIM_STATE_MIGRATION = 'migration.claimState';
+
+const BACKFILL_BATCH = 500;
+
+/**
+ * Claims stored before their state was: each gets it from the same rule the writers use
+ * (storedClaimState), in batches. Written only when there is something to fix: a write here
+ * invalidates every cached page.
+ */
+async function backfillClaimStates(): Promise<void> {
+  const missing = { 'tracking.stage': trusted({ $exists: false }) };
+  if (!(await ClaimModel.exists(missing))) return;
+  const cursor = ClaimModel.find(missing, { 'announced.kind': 1, 'announced.dueAt': 1, 'tracking.measurementCount': 1, 'tracking.delivered': 1 }).lean().cursor();
+  let batch: Parameters<typeof ClaimModel.bulkWrite>[0] = [];
+  for await (const claim of cursor) {
+    const state = storedClaimState(claim.announced, claim.tracking?.measurementCount ?? 0, claim.tracking?.delivered === true);
+    batch.push({ updateOne: { filter: { _id: claim._id }, update: { $set: { 'tracking.stage': state.stage, 'tracking.openDueAt': state.openDueAt } } } });
+    if (batch.length >= BACKFILL_BATCH) {
+      await ClaimModel.bulkWrite(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await ClaimModel.bulkWrite(batch);
+}
 
 /**
  * Data written before updates carried their claim's state (or counts existed) gets them
@@ -84,21 +112,12 @@ export async function backfillPublicState(): Promise<{ claims: number }> {
     TopicModel.find({ publishedClaims: null }, { _id: 1 }).lean(),
     CounterModel.exists({ _id: PUBLISHED_CLAIMS_COUNTER }),
   ]);
-  // Checked, undelivered deadlines stored before tracking.openDueAt existed. Finding them
-  // means reading every claim, so it is done once per database, then marked done.
-  if (!(await CounterModel.exists({ _id: OPEN_DUE_AT_MIGRATION }))) {
-    const openDeadlines = {
-      'announced.kind': 'deadline',
-      'tracking.measurementCount': trusted({ $gt: 0 }),
-      'tracking.delivered': trusted({ $ne: true }),
-      'tracking.openDueAt': trusted({ $exists: false }),
-    };
-    // Written only when there is something to fix: a write here invalidates every cached page.
-    if (await ClaimModel.exists(openDeadlines)) {
-      await ClaimModel.updateMany(openDeadlines, [{ $set: { 'tracking.openDueAt': '$announced.dueAt' } }]);
-    }
+  // Finding claims without a stored state means reading every claim, so it is done once per
+  // database, then marked done.
+  if (!(await CounterModel.exists({ _id: CLAIM_STATE_MIGRATION }))) {
+    await backfillClaimStates();
     // The mark is bookkeeping, not public content: written past the models' change hooks.
-    await CounterModel.collection.updateOne({ _id: OPEN_DUE_AT_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
+    await CounterModel.collection.updateOne({ _id: CLAIM_STATE_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
   }
   if (claimIds.length > 0 || speakers.length > 0 || topics.length > 0 || !counter) {
     await refreshPublishedCounts(

@@ -1,6 +1,7 @@
 import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { MeasurementModel } from '../../models/measurement.model';
+import { storedClaimState } from './claim-state.service';
 import { computeNumericGap, isFigureInBounds } from './gap.service';
 
 /**
@@ -12,15 +13,6 @@ export function gapScore(announced: number, measured: number): number | null {
   if (announced === 0 || measured === 0 || Math.sign(announced) !== Math.sign(measured)) return null;
   const score = Math.abs(Math.log10(announced / measured));
   return Number.isFinite(score) ? score : null;
-}
-
-/**
- * The due date of a deadline that a measurement checked and found not delivered, else null:
- * stored, so "overdue" is one indexed range (`openDueAt < now`) instead of a walk through
- * every past deadline. The one rule; claimState and the list filters agree with it.
- */
-export function openDueAt(announced: { kind: string; dueAt?: Date | null }, measurementCount: number, delivered: boolean): Date | null {
-  return announced.kind === 'deadline' && measurementCount > 0 && !delivered && announced.dueAt instanceof Date ? announced.dueAt : null;
 }
 
 /**
@@ -66,6 +58,8 @@ export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date
     }
   }
   const previous = claim.tracking?.lastUpdateAt;
+  const delivered = measurements.some((m) => m.delivered === true);
+  const state = storedClaimState(claim.announced, measurements.length, delivered);
   await ClaimModel.updateOne(
     { _id: claimId },
     {
@@ -77,8 +71,9 @@ export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date
         'tracking.headlineAsOf': headline?.asOf ?? null,
         'tracking.headlineProxy': headline?.proxy ?? null,
         'tracking.headlineUnit': headline?.unit ?? null,
-        'tracking.delivered': measurements.some((m) => m.delivered === true),
-        'tracking.openDueAt': openDueAt(claim.announced, measurements.length, measurements.some((m) => m.delivered === true)),
+        'tracking.delivered': delivered,
+        'tracking.stage': state.stage,
+        'tracking.openDueAt': state.openDueAt,
         // Never moved back; null (an edit, a removal) leaves it where it is.
         'tracking.lastUpdateAt': lastUpdateAt === null || (previous && previous > lastUpdateAt) ? (previous ?? null) : lastUpdateAt,
       },

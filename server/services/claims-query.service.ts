@@ -10,7 +10,8 @@ import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
 import { AppError } from '../errors';
 import { ensurePublicStateBackfilled, hasPublishedClaims } from './claim-public-state.service';
 import { notDeleted } from './editor-reads.service';
-import type { ClaimListQuery, ClaimState } from '../schemas/claims-query.schemas';
+import type { ClaimListQuery } from '../schemas/claims-query.schemas';
+import { stateFilter } from './claim-state.service';
 
 export const CLAIMS_PER_PAGE = 20;
 
@@ -21,39 +22,6 @@ export type ClaimSummary = WithId<Omit<Claim, 'speaker' | 'topics'>> & { speaker
 
 export const SPEAKER_FIELDS = 'slug name role organisation kind sameAs';
 export const TOPIC_FIELDS = 'slug name';
-
-/*
- * The connection sets sanitizeFilter, so operators written here are marked trusted():
- * only values from validated input reach these filters, never objects from a request.
- */
-
-/**
- * A deadline past due that a measurement checked and found not delivered. Depends on `now`.
- * Past due with no measurement at all is still "awaiting": nobody has looked yet.
- */
-function overdueFilter(now: Date): FilterQuery<Claim> {
-  // tracking.openDueAt is the due date of a checked, undelivered deadline (claim-tracking.service).
-  return { 'tracking.openDueAt': trusted({ $lt: now }) };
-}
-
-export function stateFilter(state: ClaimState, now: Date): FilterQuery<Claim> {
-  switch (state) {
-    case 'overdue':
-      return overdueFilter(now);
-    case 'measured':
-      return { 'tracking.measurementCount': trusted({ $gt: 0 }), $nor: [overdueFilter(now)] };
-    case 'awaiting':
-      return { 'tracking.measurementCount': 0, $nor: [overdueFilter(now)] };
-  }
-}
-
-/** Where a claim stands, for badges: the same rules as the filters above. */
-export function claimState(claim: Pick<Claim, 'announced' | 'tracking'>, now: Date): ClaimState {
-  const { announced, tracking } = claim;
-  const measured = (tracking?.measurementCount ?? 0) > 0;
-  if (announced.kind === 'deadline' && measured && tracking?.delivered !== true && announced.dueAt && announced.dueAt < now) return 'overdue';
-  return measured ? 'measured' : 'awaiting';
-}
 
 /** Loads a claims query with its speaker and topics; the one place that decides which of their fields a claim carries. */
 export async function populateRefs(query: ReturnType<typeof ClaimModel.find>): Promise<ClaimSummary[]> {
@@ -154,8 +122,9 @@ export async function getHomePage(now: Date): Promise<HomePage> {
         .sort({ 'tracking.gapScore': -1, 'tracking.lastUpdateAt': -1, _id: -1 })
         .limit(5),
     ),
-    // Overdue deadlines first (the most newsworthy), then claims still awaiting a measurement.
-    populateRefs(ClaimModel.find({ status: 'published', ...overdueFilter(now) }).sort({ 'tracking.openDueAt': 1, _id: 1 }).limit(HOME_OPEN)),
+    // Deadlines past due that nobody has shown were kept first (the most newsworthy), then
+    // claims still awaiting a measurement: the `overdue` and `awaiting` filters of the list.
+    populateRefs(ClaimModel.find({ status: 'published', ...stateFilter('overdue', now) }).sort({ 'tracking.openDueAt': 1, _id: 1 }).limit(HOME_OPEN)),
     populateRefs(
       ClaimModel.find({ status: 'published', ...stateFilter('awaiting', now) })
         .sort({ 'tracking.lastUpdateAt': -1, _id: -1 })

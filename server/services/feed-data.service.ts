@@ -19,7 +19,7 @@ export interface FeedUpdate {
   summaryData: Update['summaryData'] | null;
   claim: ClaimSummary;
   /** For a new measurement: the measurement as it stands (null once removed). */
-  measurement: { value?: number | null; unit?: string | null; delivered?: boolean | null } | null;
+  measurement: { value?: number | null; unit?: string | null; delivered?: boolean | null; sameQuantity?: boolean | null } | null;
 }
 
 export interface FeedData {
@@ -80,7 +80,7 @@ export async function loadFeedData(scope: FeedScope): Promise<FeedData> {
   const measurementIds = rows.filter((r) => r.kind === 'measurement-added' && r.subject).map((r) => r.subject!);
   const [claims, measurements] = await Promise.all([
     populateClaims({ _id: trusted({ $in: usedIds }), status: 'published' }),
-    MeasurementModel.find({ _id: trusted({ $in: measurementIds }) }, { value: 1, unit: 1, delivered: 1 }).lean(),
+    MeasurementModel.find({ _id: trusted({ $in: measurementIds }) }, { value: 1, unit: 1, delivered: 1, sameQuantity: 1 }).lean(),
   ]);
   const claimById = new Map(claims.map((c) => [String(c._id), c]));
   const measurementById = new Map(measurements.map((m) => [String(m._id), m]));

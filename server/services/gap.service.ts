@@ -186,6 +186,16 @@ export function compareFigures(announced: number, measured: number): Pick<Measur
   };
 }
 
+/**
+ * The share of the announcement a measurement realised, when it may be shown as one: only for
+ * a measurement of the announced quantity. A proxy's ratio says how two different counts
+ * compare, not how much of the announcement came true (2 % of 182 000 fake passes is not what
+ * 3 601 blacklisted passes mean). The one rule for the claim page, the cards and the feeds.
+ */
+export function realisedShare(gap: Pick<MeasurementGap, 'percentRealised' | 'proxy'>): number | null {
+  return gap.proxy ? null : gap.percentRealised;
+}
+
 export function computeNumericGap(input: {
   announced: number;
   announcedAt: Date;

@@ -33,7 +33,8 @@ import { UpdateModel, type UpdateKind } from '../../models/update.model';
 import { CounterModel, PUBLISHED_CLAIMS_COUNTER } from '../../models/counter.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { createTranslator } from '../../server/i18n';
-import { gapScore, openDueAt } from '../../server/services/claim-tracking.service';
+import { gapScore } from '../../server/services/claim-tracking.service';
+import { storedClaimState } from '../../server/services/claim-state.service';
 import { slugFromTitle } from '../../server/services/slugs.service';
 import { computeNumericGap } from '../../server/services/gap.service';
 import { deadlineInstant, formatNewsroomNumber } from '../../server/services/newsroom-input.service';
@@ -286,7 +287,7 @@ export function trackingAfterRefresh(
   now: Date,
   timeZone: string,
 ): Doc {
-  if (measurements.length === 0) return defined({ measurementCount: 0, delivered: false, lastUpdateAt });
+  if (measurements.length === 0) return defined({ measurementCount: 0, delivered: false, lastUpdateAt, ...storedClaimState(announced, 0, false) });
   // The service reads them sorted by { asOf: 1, _id: 1 }.
   const sorted = [...measurements].sort((a, b) => a.asOf.getTime() - b.asOf.getTime() || a._id.toHexString().localeCompare(b._id.toHexString()));
   let score: number | null = null;
@@ -311,7 +312,7 @@ export function trackingAfterRefresh(
   return defined({
     measurementCount: sorted.length,
     delivered,
-    openDueAt: openDueAt(announced, sorted.length, delivered),
+    ...storedClaimState(announced, sorted.length, delivered),
     lastUpdateAt,
     latestAsOf: sorted.at(-1)?.asOf ?? null,
     gapScore: score,

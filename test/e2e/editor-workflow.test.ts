@@ -89,7 +89,7 @@ describe('the editor’s workflow in a real browser', () => {
     expect(panel).toContain('182 000 faux pass sanitaires');
     expect(panel).toContain('3 601');
     expect(panel).toContain('2,0 %');
-    expect(panel).toContain('50,5×');
+    expect(panel).toContain('50,5 fois moins que l’annonce');
     await shot(page, '05-public-claim');
 
     await page.goto(`${server.baseUrl}/editor`);

@@ -81,7 +81,7 @@ describe('the embeddable card in a real browser', () => {
     const panel = (await page.locator('.gap-panel').innerText()).replace(/[\s\u00a0\u202f]+/g, ' ');
     expect(panel).toContain('182 000 faux pass sanitaires');
     expect(panel).toContain('3 601 pass sur liste noire');
-    expect(panel).toContain('2,0 %');
+    expect(panel).toContain('Indicateur indirect');
     const layout = await page.evaluate<Layout>(LAYOUT);
     // The dark panel proves embed.css loaded under the strict CSP.
     expect(layout.stylesheet).toBe('rgb(22, 24, 29)');
@@ -130,7 +130,7 @@ describe('the embeddable card in a real browser', () => {
       const card = page.frames().find((f) => f.url().endsWith(`/embed/claims/${DARMANIN}`));
       expect(card).toBeDefined();
       await card?.waitForSelector('.gap-panel');
-      expect((await card?.locator('.gap-figure--percent').innerText())?.replace(/[\s\u202f]+/g, ' ')).toContain('2,0 %');
+      expect((await card?.locator('.gap-figure--factor').innerText())?.replace(/[\s\u202f]+/g, ' ')).toContain('50,5');
       await page.locator('iframe').first().screenshot({ path: path.join(SHOTS_DIR, 'embed-in-publisher-page.png') });
       // The claim page refuses to be framed: the browser reports it and shows no content of ours.
       const reported = await waitUntil(() => problems.some((p) => p.includes("frame-ancestors 'none'")));

@@ -11,7 +11,7 @@ import { SPEAKER_KINDS } from '../../models/speaker.model';
 import { TIMELINE_EVENT_KINDS } from '../../models/timeline-event.model';
 import { USER_ROLES } from '../../models/user.model';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
-import { CLAIM_SORTS, CLAIM_STATES } from '../../server/schemas/claims-query.schemas';
+import { CLAIM_SORTS, CLAIM_STATE_FILTERS } from '../../server/schemas/claims-query.schemas';
 import { createTestAccount, csrfToken, logIn, type Agent } from '../helpers/accounts';
 import { pageText, startSeededApp, type SeededApp } from '../helpers/seeded-app';
 import { createLoginThrottle } from '../../server/services/login-throttle.service';
@@ -57,7 +57,7 @@ const HOSTILE_TEXT = [
   '🎉', 'Écart', 'ǅ', '<script>alert(1)</script>', '"\'><img src=x onerror=alert(1)>', '{{constructor}}', '${7*7}',
   '__proto__', 'constructor', 'toString', 'hasOwnProperty', '$ne', '{"$gt":""}', '../../etc/passwd', 'javascript:alert(1)', '//evil.example/x',
   'https://example.org/a', 'http://localhost:3000/claims/nothing', 'on', 'true', 'false', 'yes', 'no', 'null', 'undefined',
-  ...CLAIM_KINDS, ...CLAIM_STATES, ...CLAIM_SORTS, ...VERDICT_KEYS, ...SPEAKER_KINDS, ...TIMELINE_EVENT_KINDS, ...USER_ROLES,
+  ...CLAIM_KINDS, ...CLAIM_STATE_FILTERS, ...CLAIM_SORTS, ...VERDICT_KEYS, ...SPEAKER_KINDS, ...TIMELINE_EVENT_KINDS, ...USER_ROLES,
   'COUNT', 'Measured', 'unknown-verdict', 'json', 'xml', 'EUR', 'eur', 'EURO',
   '000000000000000000000000', 'ffffffffffffffffffffffff', 'FFFFFFFFFFFFFFFFFFFFFFFF', 'zzzzzzzzzzzzzzzzzzzzzzzz', '0123456789ab', '507f1f77bcf86cd79943901',
 ];
@@ -102,7 +102,7 @@ const SOURCE = { sourceOutlet: ['Le Monde'], sourceTitle: ['Un article'], source
 const EDIT = { version: ['0', '1', '2'], correction: ['on'], correctionNote: ['Une correction.'] };
 
 function targets(slugs: { claim: string; topic: string; speaker: string }): Target[] {
-  const listQuery = fields({ page: ['1', '2'], topic: [slugs.topic], speaker: [slugs.speaker], verdict: [...VERDICT_KEYS], state: [...CLAIM_STATES], sort: [...CLAIM_SORTS] });
+  const listQuery = fields({ page: ['1', '2'], topic: [slugs.topic], speaker: [slugs.speaker], verdict: [...VERDICT_KEYS], state: [...CLAIM_STATE_FILTERS], sort: [...CLAIM_SORTS] });
   const anyQuery = fields({ page: ['1'], q: ['x'], utm_source: ['rss'] });
   const publicGets = (paths: string[], query: Field[]): Target[] => paths.map((path) => ({ method: 'GET', path, fields: query, as: 'public' }));
   const adminGets = (paths: string[]): Target[] => paths.map((path) => ({ method: 'GET', path, fields: anyQuery, as: 'admin' }));

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import type { ClaimForm } from '../../schemas/claim-form.schemas';
+import { storedClaimState } from '../claim-state.service';
 import { diffSnapshots } from '../revisions.service';
 import { createUnderFreeSlug, slugFromTitle } from '../slugs.service';
 import { checkReferences, recordActionRevision } from './action-steps';
@@ -16,7 +17,10 @@ import { runEditorAction, type EditorActionContext } from './run-editor-action';
 export async function createClaim(form: ClaimForm, ctx: EditorActionContext): Promise<{ id: Types.ObjectId; slug: string }> {
   return createUnderFreeSlug(ClaimModel, slugFromTitle(form.title), (slug) =>
     runEditorAction(async () => {
-      const fields = { ...claimFields(form, await checkReferences(form), ctx.timeZone), status: 'draft' as const, sources: [sourceOf(form)], tracking: { measurementCount: 0, delivered: false } };
+      const claim = claimFields(form, await checkReferences(form), ctx.timeZone);
+      // Not measured yet: its state is its kind's first (awaiting, qualitative, or a deadline open until its due date).
+      const tracking = { measurementCount: 0, delivered: false, ...storedClaimState(claim.announced, 0, false) };
+      const fields = { ...claim, status: 'draft' as const, sources: [sourceOf(form)], tracking };
       const doc = await new ClaimModel({ ...fields, slug }).save();
       const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
       await recordActionRevision(ctx, { claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', version: doc.__v, changes });

@@ -111,7 +111,17 @@ describe('GET /api/v1/claims', () => {
     expect(slugsOf(measured)).toContain(DARMANIN);
     expect(slugsOf(awaiting)).toContain('attal-plan-100-millions-cyberattaques');
     expect(measured.data.every((c) => c.state === 'measured')).toBe(true);
-    expect(measured.pagination.total + awaiting.pagination.total).toBe(SEED_DATA.claims.length);
+    expect(awaiting.data.every((c) => c.state === 'awaiting')).toBe(true);
+    // Every claim is in exactly one state, and each state filter lists exactly the claims in it.
+    let total = 0;
+    for (const state of ['awaiting', 'measured', 'qualitative', 'pending', 'unverified', 'late', 'met']) {
+      const page = (await getJson(`/api/v1/claims?state=${state}`)).body;
+      expect(page.data.every((c) => c.state === state)).toBe(true);
+      total += page.pagination.total;
+    }
+    expect(total).toBe(SEED_DATA.claims.length);
+    const overdue = (await getJson('/api/v1/claims?state=overdue')).body;
+    expect(overdue.data.every((c) => c.state === 'unverified' || c.state === 'late')).toBe(true);
   });
 
   it('when an unknown topic is asked for, then the answer is a JSON 400 naming the parameter', async () => {

@@ -314,7 +314,8 @@ describe('measurements', () => {
     const slug = (await ClaimModel.findById(id).lean())!.slug;
     const page = pageText((await request(seeded.app).get(`/claims/${slug}`).expect(200)).text);
     expect(page).toContain('3 601 pass sur liste noire');
-    expect(page).toContain('ne compte pas la même chose que l’annonce');
+    expect(page).toContain('Indicateur indirect : la mesure compte autre chose que l’annonce');
+    expect(page).not.toContain('réalisé');
   });
 
   it('when two editors save the same measurement, then the second gets a 409 and the first edit stands', async () => {

@@ -43,16 +43,23 @@ describe('/claims', () => {
     expect(byVerdict).toEqual(SEED_DATA.claims.filter((c) => c.verdict?.rating === 'misleading').map((c) => c.slug));
   });
 
-  it('when filtered by state, then measured, awaiting and overdue claims are told apart', async () => {
-    const measured = slugsOf((await request(seeded.app).get('/claims?state=measured').expect(200)).text);
+  it('when filtered by state, then each claim is in exactly one state, and past-due deadlines never checked are overdue, not awaiting', async () => {
+    const list = async (state: string) => slugsOf((await request(seeded.app).get(`/claims?state=${state}`).expect(200)).text);
+    const measured = await list('measured');
     expect(measured).toContain('darmanin-182000-faux-pass-sanitaires');
     expect(measured).not.toContain('attal-plan-100-millions-cyberattaques');
-    const awaiting = slugsOf((await request(seeded.app).get('/claims?state=awaiting').expect(200)).text);
+    const awaiting = await list('awaiting');
     expect(awaiting).toContain('attal-plan-100-millions-cyberattaques');
-    // Past due but never checked: still awaiting, not overdue.
-    expect(awaiting).toContain('fichier-tes-operationnel-en-2017');
-    expect(slugsOf((await request(seeded.app).get('/claims?state=overdue').expect(200)).text)).toEqual([]);
-    expect(measured.length + awaiting.length).toBe(SEED_DATA.claims.length);
+    // Past due and never checked: unverified, listed with the overdue ones, no longer "awaiting".
+    expect(awaiting).not.toContain('fichier-tes-operationnel-en-2017');
+    expect(await list('unverified')).toContain('fichier-tes-operationnel-en-2017');
+    expect(await list('overdue')).toContain('fichier-tes-operationnel-en-2017');
+    expect(await list('late')).toEqual([]);
+    const states = ['awaiting', 'measured', 'qualitative', 'pending', 'unverified', 'late', 'met'];
+    const lists = await Promise.all(states.map(list));
+    const all = lists.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(SEED_DATA.claims.length);
   });
 
   it('when a past-due deadline gets a check that finds it not delivered, then it is listed as overdue', async () => {

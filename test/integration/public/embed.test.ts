@@ -21,7 +21,7 @@ function directive(policy: string | undefined, name: string): string | undefined
 }
 
 describe('the embeddable card', () => {
-  it('when the 182 000 fake passes card is opened, then it shows who said it, both figures in their own units, 2,0 % and the proxy warning, and links back in a new tab', async () => {
+  it('when the 182 000 fake passes card is opened, then it shows who said it, both figures in their own units and the proxy headline instead of a share, and links back in a new tab', async () => {
     const res = await request(seeded.app).get(`/embed/claims/${DARMANIN}`);
     expect(res.status).toBe(200);
     const text = pageText(res.text);
@@ -30,9 +30,10 @@ describe('the embeddable card', () => {
     expect(text).toContain('182 000 faux pass sanitaires');
     expect(text).toContain('3 601 pass sur liste noire');
     expect(text).not.toMatch(/3 601 faux pass/);
-    expect(text).toContain('2,0 % réalisé');
-    expect(text).toContain('50,5×');
-    expect(text).toContain('cette mesure ne compte pas la même chose que l’annonce');
+    // The headline figure is a proxy: the card says so, with no share of the announcement.
+    expect(text).toContain('Indicateur indirect : la mesure compte autre chose que l’annonce');
+    expect(text).not.toContain('2,0 %');
+    expect(text).toContain('50,5 fois moins que l’annonce, selon cet indicateur indirect');
     expect(res.text).toContain(`<a href="${SITE}/claims/${DARMANIN}" target="_blank" rel="noopener">`);
     // Its own layout: no site header or footer, its own stylesheet, never indexed as a page of its own.
     expect(res.text).not.toContain('site-header');

@@ -66,11 +66,16 @@ describe('feeds of updates', () => {
     const { feed } = await readFeed(`/claims/${CLAIM}/feed.xml`);
     expect(feed.items).toHaveLength(await UpdateModel.countDocuments({ claim: claim._id }));
     const titles = feed.items.map((i) => i.title!.replace(/[\u00a0\u202f]/g, ' '));
-    expect(titles).toContain(`${claim.title} : nouvelle mesure, 3 601 pass sur liste noire (2,0 % de l’annonce)`);
+    // A proxy measurement is titled as one, never as a share of the announcement.
+    expect(titles).toContain(`${claim.title} : nouvelle mesure par un indicateur indirect, 3 601 pass sur liste noire`);
+    expect(titles.join(' ')).not.toContain('% de l’annonce');
     expect(titles).toContain(`${claim.title} : déclaration publiée`);
     const measured = feed.items.find((i) => i.title!.includes('3 601') || i.title!.includes('3\u202f601'))!;
     expect(measured.link).toBe(`http://localhost:3000/claims/${CLAIM}`);
-    expect(measured.content!.replace(/[\u00a0\u202f]/g, ' ')).toContain('soit 2,0 % de l’annonce');
+    const content = measured.content!.replace(/[\u00a0\u202f]/g, ' ');
+    expect(content).toContain('Indicateur indirect : 3 601 pass sur liste noire ; il ne compte pas la même chose que l’annonce.');
+    expect(content).toContain('Selon cet indicateur indirect, l’annonce est 50,5 fois plus élevée.');
+    expect(content).not.toContain('2,0 %');
   });
 
   it.each(['/topics/pass-sanitaire/feed.xml', '/speakers/gerald-darmanin/feed.atom'])('when %s is read, then it parses and only holds updates of that topic’s or speaker’s claims', async (path) => {
@@ -120,7 +125,7 @@ describe('feeds of updates', () => {
     const afterClaim = (await readFeed(`/claims/${CLAIM}/feed.xml`)).feed.items;
     const added = after.filter((i) => !before.some((b) => b.guid === i.guid));
     expect(added).toHaveLength(1);
-    expect(added[0]!.title!.replace(/[\u00a0\u202f]/g, ' ')).toContain('nouvelle mesure, 4 000 pass sur liste noire');
+    expect(added[0]!.title!.replace(/[\u00a0\u202f]/g, ' ')).toContain('nouvelle mesure par un indicateur indirect, 4 000 pass sur liste noire');
     expect(afterClaim).toHaveLength(beforeClaim.length + 1);
 
     const measurement = (await MeasurementModel.findOne({ claim: claim._id, value: 4000 }).lean())!;

@@ -1,12 +1,13 @@
 /**
- * "Overdue" is one indexed range on tracking.openDueAt, kept by refreshClaimTracking; data
- * written before the field existed gets it from the one-off backfill, and the overdue list
- * is the same before and after.
+ * The state filters are index ranges on stored fields (tracking.stage, tracking.openDueAt),
+ * kept by the writers through storedClaimState; data written before those fields existed gets
+ * them from the one-off backfill, and every state list is the same before and after.
  */
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
 import { CounterModel } from '../../../models/counter.model';
-import { backfillPublicState, OPEN_DUE_AT_MIGRATION } from '../../../server/services/claim-public-state.service';
+import { backfillPublicState, CLAIM_STATE_MIGRATION } from '../../../server/services/claim-public-state.service';
+import { CLAIM_STATE_FILTERS } from '../../../server/services/claim-state.service';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
 import { testConfig } from '../../helpers/app';
@@ -31,30 +32,34 @@ afterAll(async () => {
   await seeded.close();
 });
 
-const overdueSlugs = async (): Promise<string[]> => {
-  const res = await request(seeded.app).get('/claims?state=overdue').expect(200);
-  return [...res.text.matchAll(/href="\/claims\/([a-z0-9-]+)"/g)].map((m) => m[1]!).sort();
+const listed = async (state: string): Promise<string[]> => {
+  const res = await request(seeded.app).get(`/claims?state=${state}`).expect(200);
+  return [...res.text.matchAll(/<h3 class="claim-card__title"><a href="\/claims\/([a-z0-9-]+)"/g)].map((m) => m[1]!).sort();
 };
 
-test('when the stored open due dates are missing (data from before), then the backfill restores them and the overdue list is unchanged', async () => {
-  const checkedUndelivered = (await ClaimModel.find({ 'announced.kind': 'deadline' }).lean()).filter(
-    (c) => (c.tracking?.measurementCount ?? 0) > 0 && c.tracking?.delivered !== true,
-  );
-  expect(checkedUndelivered.length).toBeGreaterThan(0);
-  for (const claim of checkedUndelivered) expect(claim.tracking?.openDueAt).toEqual(claim.announced.dueAt);
-  const before = await overdueSlugs();
-  expect(before).toContain('fichier-tes-operationnel-en-2017');
+const everyList = async (): Promise<Record<string, string[]>> =>
+  Object.fromEntries(await Promise.all(CLAIM_STATE_FILTERS.map(async (f) => [f, await listed(f)] as const)));
 
-  // A database from before: no open due dates, and no mark that the backfill ran.
-  await ClaimModel.collection.updateMany({}, { $unset: { 'tracking.openDueAt': '' } });
-  await CounterModel.deleteOne({ _id: OPEN_DUE_AT_MIGRATION });
+test('when the stored states are missing (data from before), then the backfill restores them and every state list is unchanged', async () => {
+  const undelivered = (await ClaimModel.find({ 'announced.kind': 'deadline' }).lean()).filter((c) => c.tracking?.delivered !== true);
+  expect(undelivered.length).toBeGreaterThan(0);
+  // Every undelivered deadline has its due date stored, checked or not.
+  for (const claim of undelivered) expect(claim.tracking?.openDueAt).toEqual(claim.announced.dueAt);
+  const before = await everyList();
+  expect(before.late).toEqual(['fichier-tes-operationnel-en-2017']);
+  expect(before.overdue).toContain('fichier-tes-operationnel-en-2017');
+
+  // A database from before: no stored states, and no mark that the backfill ran.
+  await ClaimModel.collection.updateMany({}, { $unset: { 'tracking.openDueAt': '', 'tracking.stage': '' } });
+  await CounterModel.deleteOne({ _id: CLAIM_STATE_MIGRATION });
   await backfillPublicState();
 
-  for (const claim of checkedUndelivered) {
+  for (const claim of undelivered) {
     expect((await ClaimModel.findById(claim._id).lean())?.tracking?.openDueAt).toEqual(claim.announced.dueAt);
   }
-  expect(await ClaimModel.collection.countDocuments({ 'tracking.openDueAt': { $type: 'date' } })).toBe(checkedUndelivered.length);
-  expect(await overdueSlugs()).toEqual(before);
+  expect(await ClaimModel.collection.countDocuments({ 'tracking.openDueAt': { $type: 'date' } })).toBe(undelivered.length);
+  expect(await ClaimModel.collection.countDocuments({ 'tracking.stage': { $exists: false } })).toBe(0);
+  expect(await everyList()).toEqual(before);
   // Done once: a second run does not scan the claims again.
-  expect(await CounterModel.exists({ _id: OPEN_DUE_AT_MIGRATION })).not.toBeNull();
+  expect(await CounterModel.exists({ _id: CLAIM_STATE_MIGRATION })).not.toBeNull();
 });

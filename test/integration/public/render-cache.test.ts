@@ -7,6 +7,7 @@ import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
 import { SpeakerModel } from '../../../models/speaker.model';
 import { createApp } from '../../../server/app';
+import { storedClaimState } from '../../../server/services/claim-state.service';
 import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
 import type { ContentVersions } from '../../../server/services/content-version.service';
 import { silentLogger, testConfig } from '../../helpers/app';
@@ -44,6 +45,8 @@ test('when the injected clock passes a cached deadline, then the page flips to o
     status: 'published',
     publishedAt: new Date('2019-05-01T09:00:00Z'),
     announced: { kind: 'deadline', dueAt: new Date('2019-05-02T13:00:00Z'), definition: 'Fait à 15 h' },
+    // Its stored state, as the writers keep it: without it, the next public list's one-off backfill would write it.
+    tracking: { measurementCount: 0, delivered: false, ...storedClaimState({ kind: 'deadline', dueAt: new Date('2019-05-02T13:00:00Z') }, 0, false) },
   });
   now = new Date('2019-05-02T12:00:00Z');
   const before = await cachedText('/claims/echeance-de-test-a-15h');

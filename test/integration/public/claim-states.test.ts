@@ -9,7 +9,7 @@ import request from 'supertest';
 import type { ClaimKind } from '../../../models/claim.model';
 import { addMeasurement, publishClaim, saveClaimBySlug, saveSpeaker, type MeasurementInput } from '../../../seed/seed-writer';
 import { createApp } from '../../../server/app';
-import { fr } from '../../../server/i18n/locales/fr';
+import { createTranslator } from '../../../server/i18n';
 import { CLAIM_STATE_FILTERS, stateMatchesFilter, type ClaimState } from '../../../server/services/claim-state.service';
 import { silentLogger, testConfig } from '../../helpers/app';
 import { withDatabase, type TestDatabase } from '../../helpers/embedded';
@@ -137,7 +137,8 @@ describe('claim states', () => {
     'when a %s claim is in situation "%s", then the card, the page, the filters and the API all say %s',
     async (_kind, _situation, expected, c) => {
       const slug = slugOf(c);
-      const label = fr[`state.${expected}`];
+      // As the site prints it: the catalogue typeset for French (a no-break space before the colon).
+      const label = createTranslator('fr')(`state.${expected}`);
       // The card.
       expect(list.get(slug)).toEqual({ card: expected, badge: expected, label });
       // The claim page.

@@ -33,7 +33,7 @@ describe('gap panel wording', () => {
   it('when the headline figure is a proxy, then the panel says so first, labels the figure as one and shows no share of the announcement', () => {
     const { claim, measurements } = claimWith(182_000, 3_601, false);
     const panel = presentGap(fr, claim, measurements) as Measured;
-    expect(panel.proxyHeadline).toMatch(/^Indicateur indirect : .*\(pass sur liste noire\)/);
+    expect(panel.proxyHeadline).toMatch(/^Indicateur indirect\u00a0: .*\(pass sur liste noire\)/);
     expect(panel.measuredLabel).toBe('Indicateur indirect');
     expect(panel.percentText).toBeNull();
     expect(panel.factorLabel).toBe('fois moins que l’annonce, selon cet indicateur indirect');

@@ -30,6 +30,12 @@ export const ErrorCodes = {
   NotImplemented: 238,
   /** MongoDB's IDL parser: "BSON field 'x.y' is an unknown field." (its code name is literally this). */
   Location40415: 40415,
+  /** Text index: a document's language override field is not a string. */
+  Location17261: 17261,
+  /** Text index: a document's language override names an unsupported language. */
+  Location17262: 17262,
+  /** "$match with $text is only allowed as the first pipeline stage". */
+  Location17313: 17313,
   DuplicateKey: 11000,
 } as const;
 

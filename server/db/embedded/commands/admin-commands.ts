@@ -4,7 +4,7 @@ import { Query } from 'mingo';
 import type { IndexSpec } from '../persistence.types';
 import { MongoError } from '../errors';
 import { isPlainObject } from '../engine/document-utils';
-import { isTextIndexKey } from '../engine/text-search';
+import { isTextIndexKey, validateTextIndexOptions } from '../engine/text-search';
 import type { Collection } from '../engine/collection';
 import type { CommandContext, CommandTable } from './command-context';
 import { collectionName, documentArray, optionalDocument, optionalNumber } from './command-args';
@@ -60,6 +60,8 @@ function toIndexSpec(raw: unknown): IndexSpec {
   if (raw.sparse === true) spec.sparse = true;
   const weights: unknown = raw.weights;
   if (isPlainObject(weights)) spec.weights = weights;
+  // Checked here, not only in the engine, so a non-string value is refused rather than dropped.
+  if (isTextIndexKey(spec.key)) validateTextIndexOptions(raw);
   if (typeof raw.default_language === 'string') spec.default_language = raw.default_language;
   if (typeof raw.language_override === 'string') spec.language_override = raw.language_override;
   if (typeof raw.expireAfterSeconds === 'number') spec.expireAfterSeconds = raw.expireAfterSeconds;

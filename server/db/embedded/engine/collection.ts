@@ -201,7 +201,8 @@ export class Collection implements PlannableCollection {
     }
     const text = this.textIndex;
     if (text) {
-      const textFields = [...Object.keys(text.spec.key), ...Object.keys(text.spec.weights ?? {})];
+      // The language override field (at the top level) picks each document's stemmer.
+      const textFields = [...Object.keys(text.spec.key), ...Object.keys(text.spec.weights ?? {}), text.languageOverride];
       if (textFields.some((f) => f.startsWith('$'))) return null;
       for (const f of textFields) names.push(f.split('.')[0] as string);
     }
@@ -261,6 +262,8 @@ export class Collection implements PlannableCollection {
       if (opts.enforceUnique !== false) index.checkUnique(this.ns, entries, idKey);
       newEntries.set(index.spec.name, entries);
     }
+    // A bad language field is refused (17261/17262) here too, in a transaction's fork as well.
+    this.getTextIndex()?.termScores(doc);
     // Checks are done before any change, so a rejected write leaves the collection untouched.
     const previousDoc = previous === undefined ? undefined : (opts.previous ?? decodeDocument(previous));
     this.apply(idKey, encoded, doc, previous, previousDoc, newEntries);

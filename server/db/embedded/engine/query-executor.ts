@@ -414,11 +414,12 @@ export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]):
   }
   let skip: number | undefined;
   let limit: number | undefined;
-  if (stageName(pipeline[i]) === '$skip' && nonNegativeInteger((pipeline[i] as Document).$skip) !== undefined) {
+  // With $text, skip and limit stay with mingo: the scores must reach the later stages.
+  if (!hasText && stageName(pipeline[i]) === '$skip' && nonNegativeInteger((pipeline[i] as Document).$skip) !== undefined) {
     skip = nonNegativeInteger((pipeline[i] as Document).$skip);
     i++;
   }
-  if (stageName(pipeline[i]) === '$limit' && nonNegativeInteger((pipeline[i] as Document).$limit)) {
+  if (!hasText && stageName(pipeline[i]) === '$limit' && nonNegativeInteger((pipeline[i] as Document).$limit)) {
     limit = nonNegativeInteger((pipeline[i] as Document).$limit);
     i++;
   }
@@ -438,6 +439,11 @@ export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]):
   }
   let stages = pipeline.slice(i);
   if (stages.length === 0) return { docs: input, stats };
+  for (const stage of stages) {
+    if (stageName(stage) === '$match' && isPlainObject(stage.$match) && stage.$match.$text !== undefined) {
+      throw new MongoError('Location17313', '$match with $text is only allowed as the first pipeline stage');
+    }
+  }
   assertNoNestedText(stages);
   if (hasScores) stages = rewriteTextScoreMeta(stages) as Document[];
   // Documents are decoded afresh on every read, so mingo may edit them in place.
@@ -448,8 +454,17 @@ export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]):
     }),
   );
   const out = aggregator.run<Document>(input);
-  if (hasScores) for (const doc of out) delete doc[TEXT_SCORE_FIELD];
+  if (hasScores) for (const doc of out) stripTextScore(doc);
   return { docs: out, stats };
+}
+
+/** Removes the hidden score wherever a stage put a scored document ($facet, $push: '$$ROOT'). */
+function stripTextScore(value: unknown): void {
+  if (Array.isArray(value)) value.forEach(stripTextScore);
+  else if (isPlainObject(value)) {
+    delete value[TEXT_SCORE_FIELD];
+    Object.values(value).forEach(stripTextScore);
+  }
 }
 
 /** `{ $meta: 'textScore' }` → a reference to the hidden score field; in $sort, descending. */

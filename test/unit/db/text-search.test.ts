@@ -11,6 +11,16 @@ function indexWith(
   return { index, get: (id) => docs[id] };
 }
 
+/** What `fn` throws, so its code and message can be matched. */
+function thrownBy(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
 function matches(index: TextIndex, get: (id: string) => Document | undefined, operand: Document): string[] {
   return [...index.search(operand, get).keys()].sort();
 }
@@ -102,8 +112,8 @@ test('when a sub-document names its language, then that language applies to the 
 
 test('when a document names an unsupported language, then it is refused with 17262, and a non-string with 17261', () => {
   const { index } = indexWith({}, { default_language: 'french' });
-  expect(() => index.add('x', { body: 'x', language: 'klingon' })).toThrow(expect.objectContaining({ code: 17262, message: 'language override unsupported: klingon' }));
-  expect(() => index.add('x', { body: 'x', language: 3 })).toThrow(expect.objectContaining({ code: 17261 }));
+  expect(thrownBy(() => index.add('x', { body: 'x', language: 'klingon' }))).toMatchObject({ code: 17262, message: 'language override unsupported: klingon' });
+  expect(thrownBy(() => index.add('x', { body: 'x', language: 3 }))).toMatchObject({ code: 17261 });
 });
 
 test('when the language override field is renamed, then the language field is ordinary data', () => {
@@ -112,16 +122,14 @@ test('when the language override field is renamed, then the language field is or
 });
 
 test('when an index names an unsupported default language, then it is refused with CannotCreateIndex', () => {
-  expect(() => new TextIndex({ name: 't', key: { body: 'text' }, default_language: 'klingon' })).toThrow(
-    expect.objectContaining({ code: 67, message: 'default_language is not valid' }),
-  );
+  expect(thrownBy(() => new TextIndex({ name: 't', key: { body: 'text' }, default_language: 'klingon' }))).toMatchObject({ code: 67, message: 'default_language is not valid' });
 });
 
 test('when $language is given, then the query is stemmed with it; an unsupported one is refused with BadValue', () => {
   const { index, get } = indexWith({ a: { body: 'running' } }, { default_language: 'english' });
   expect(matches(index, get, { $search: 'runs' })).toEqual(['a']);
   expect(matches(index, get, { $search: 'runs', $language: 'none' })).toEqual([]);
-  expect(() => index.search({ $search: 'x', $language: 'klingon' }, get)).toThrow(expect.objectContaining({ code: 2 }));
+  expect(thrownBy(() => index.search({ $search: 'x', $language: 'klingon' }, get))).toMatchObject({ code: 2 });
 });
 
 test('when a phrase is given, then only documents containing it, accents and case aside, match', () => {
@@ -144,7 +152,7 @@ test('when a document is removed, then it no longer matches', () => {
 test('when case-sensitive search or an unknown $text field is requested, then it is refused rather than ignored', () => {
   const { index, get } = indexWith({});
   expect(() => index.search({ $search: 'x', $caseSensitive: true }, get)).toThrow(MongoError);
-  expect(() => index.search({ $search: 'x', $fuzzy: true }, get)).toThrow(expect.objectContaining({ code: 2 }));
+  expect(thrownBy(() => index.search({ $search: 'x', $fuzzy: true }, get))).toMatchObject({ code: 2 });
 });
 
 test('when $** is indexed with weights, then the named paths weigh more and the language field is not indexed', () => {

@@ -344,5 +344,7 @@ describe('fuzzing every form and query string', () => {
     const stored = await ClaimModel.find({});
     expect(stored.length).toBeGreaterThan(0);
     expect(stored.map((c) => [c.slug, c.validateSync()?.message]).filter(([, error]) => error)).toEqual([]);
-  });
+    // 2 000 requests take 20-30 s on a quiet 2-core machine, but a loaded one has taken 117 s:
+    // the limit is there to catch a hang, not to time the app.
+  }, 300_000);
 });

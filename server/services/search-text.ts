@@ -1,4 +1,4 @@
-import snowball from 'snowball-stemmers';
+import { newStemmer } from 'snowball-stemmers';
 
 /*
  * The words of search, on both sides: what the claim's derived search fields hold
@@ -38,7 +38,7 @@ export function isStopWord(folded: string): boolean {
   return STOP_WORDS.has(folded);
 }
 
-const french = snowball.newStemmer('french');
+const french = newStemmer('french');
 
 /** The stem of a word, folded: the unit highlighting compares ("sanitaires" and "sanitaire" → "sanitair"). */
 export function stemOf(word: string): string {

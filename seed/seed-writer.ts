@@ -103,8 +103,8 @@ export async function addMeasurement(
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
   if (isPublic(claim)) await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary, summaryData: { definition: input.definition } });
+  // Also refreshes the claim's search.definitions.
   await refreshClaimTracking(claimId, input.asOf, ctx.now, ctx.timeZone);
-  await refreshClaimSearch(claimId);
   return _id;
 }
 

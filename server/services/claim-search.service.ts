@@ -33,9 +33,14 @@ export interface SearchFields {
   prefixes: string[];
 }
 
+/** `search.definitions`: also written by writeClaimTracking, which reads the measurements anyway. */
+export function searchDefinitionsOf(definitions: string[]): string[] {
+  return [...new Set(definitions.map((d) => d.trim()).filter((d) => d.length > 0))].slice(0, MAX_DEFINITIONS);
+}
+
 /** The derived fields, from their sources: the one rule, shared by every writer. */
 export function searchFieldsOf(src: SearchSources): SearchFields {
-  const definitions = [...new Set(src.definitions.map((d) => d.trim()).filter((d) => d.length > 0))].slice(0, MAX_DEFINITIONS);
+  const definitions = searchDefinitionsOf(src.definitions);
   const words = new Set([src.title, src.speaker, ...src.topics].flatMap(foldedWords).filter((w) => !isStopWord(w)));
   const prefixes = new Set<string>();
   for (const word of words) for (let n = MIN_PREFIX; n <= Math.min(word.length, MAX_PREFIX); n += 1) prefixes.add(word.slice(0, n));

@@ -1,7 +1,6 @@
 import { Types } from 'mongoose';
 import { MeasurementModel } from '../../../models/measurement.model';
 import type { MeasurementForm } from '../../schemas/claim-form.schemas';
-import { refreshClaimSearch } from '../claim-search.service';
 import { diffSnapshots } from '../revisions.service';
 import { assertMeasuredAfterClaim, loadClaimForAction, recordActionRevision, recordPublicUpdate, refreshTracking } from './action-steps';
 import { measurementFields, measurementSnapshot } from './form-fields';
@@ -21,7 +20,6 @@ export async function addMeasurement(claimId: Types.ObjectId, form: MeasurementF
     await recordActionRevision(ctx, { claim: claimId, entity: 'measurement', entityId: saved._id, action: 'created', version: saved.__v, changes });
     await recordPublicUpdate(claim, { kind: 'measurement-added', subject: saved._id, at: ctx.now, summary, summaryData: { definition: form.definition } });
     await refreshTracking(claim, fields.asOf, ctx);
-    await refreshClaimSearch(claimId);
     return saved._id;
   });
 }

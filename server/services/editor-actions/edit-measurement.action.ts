@@ -2,7 +2,6 @@ import type { Types } from 'mongoose';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { AppError } from '../../errors';
 import type { MeasurementEditForm } from '../../schemas/claim-form.schemas';
-import { refreshClaimSearch } from '../claim-search.service';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
 import { assertAtVersion, assertCorrectable, assertMeasuredAfterClaim, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
@@ -38,6 +37,5 @@ export async function editMeasurement(claimId: Types.ObjectId, measurementId: Ty
     await recordActionRevision(ctx, { claim: claimId, entity: 'measurement', entityId: measurementId, action: 'edited', version: measurement.__v, changes, correction });
     if (correction) await publishCorrection(claim, correction, ctx.now);
     await refreshTracking(claim, null, ctx);
-    await refreshClaimSearch(claimId);
   });
 }

@@ -2,7 +2,6 @@ import type { Types } from 'mongoose';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { AppError } from '../../errors';
 import type { RemovalForm } from '../../schemas/claim-form.schemas';
-import { refreshClaimSearch } from '../claim-search.service';
 import { diffSnapshots } from '../revisions.service';
 import { staleVersion } from '../versioned-save.service';
 import { assertAtVersion, assertCorrectable, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
@@ -27,6 +26,5 @@ export async function removeMeasurement(claimId: Types.ObjectId, measurementId: 
     await recordActionRevision(ctx, { claim: claimId, entity: 'measurement', entityId: measurementId, action: 'removed', version: form.version + 1, changes, correction });
     if (correction) await publishCorrection(claim, correction, ctx.now);
     await refreshTracking(claim, null, ctx);
-    await refreshClaimSearch(claimId);
   });
 }

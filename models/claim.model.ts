@@ -87,6 +87,27 @@ const trackingSchema = new Schema(
   { _id: false },
 );
 
+/**
+ * Copies, kept on write by claim-search.service (refreshClaimSearch), of what search reads
+ * beside the claim's own title and statement: a text index covers one document's fields only.
+ */
+const searchSchema = new Schema(
+  {
+    speaker: { type: String },
+    topics: { type: [String], default: undefined },
+    /** The announced definition and each measurement's. */
+    definitions: { type: [String], default: undefined },
+    /**
+     * The beginnings (2 to 8 letters) of the folded (lowercase, no diacritics) words of the
+     * title, speaker and topics, for prefix matches: "darm" is an equality here. A range over
+     * folded words would not be an index range: on a multikey field neither MongoDB (without
+     * $elemMatch) nor the embedded server bounds one.
+     */
+    prefixes: { type: [String], default: undefined },
+  },
+  { _id: false },
+);
+
 const claimSchema = new Schema(
   {
     slug: { type: String, required: true, trim: true, lowercase: true, match: SLUG, maxlength: 120 },
@@ -114,6 +135,7 @@ const claimSchema = new Schema(
     sources: { type: [sourceSchema], default: [] },
     corrections: { type: [correctionSchema], default: [] },
     tracking: { type: trackingSchema, default: () => ({}) },
+    search: { type: searchSchema },
   },
   { timestamps: true, optimisticConcurrency: true },
 );
@@ -144,6 +166,31 @@ claimSchema.index({ status: 1, 'tracking.stage': 1, 'tracking.openDueAt': 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
 /** The CSV export's order, so it streams from the index. */
 claimSchema.index({ status: 1, saidAt: 1, _id: 1 });
+
+/**
+ * The stemming language of the claims' text index, fixed for every newsroom: MongoDB allows
+ * one text index per collection, and changing its language means dropping and rebuilding
+ * it, so it is not a runtime setting. An English newsroom changes it here and rebuilds the
+ * index (db.claims.dropIndex('claim_text'), then restart). search-text.ts stems for
+ * highlighting in the same language.
+ */
+export const CLAIM_TEXT_LANGUAGE = 'french';
+/*
+ * Title above statement above the rest (issue 14). `language_override` names a field that
+ * does not exist: `language` holds the statement's ISO code, which MongoDB would otherwise
+ * read per document (and refuse for a code it does not know).
+ */
+claimSchema.index(
+  { title: 'text', statement: 'text', 'search.speaker': 'text', 'search.topics': 'text', 'search.definitions': 'text' },
+  {
+    name: 'claim_text',
+    weights: { title: 10, statement: 5, 'search.speaker': 2, 'search.topics': 2, 'search.definitions': 1 },
+    default_language: CLAIM_TEXT_LANGUAGE,
+    language_override: 'searchLanguage',
+  },
+);
+/** Prefix matches: the last query word's beginning, one point of this multikey index. */
+claimSchema.index({ status: 1, 'search.prefixes': 1 });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */
 claimSchema.plugin(publicContent);

@@ -7,6 +7,7 @@ import { TimelineEventModel, type TimelineEvent } from '../models/timeline-event
 import { TopicModel, type Topic } from '../models/topic.model';
 import { AppError } from '../server/errors';
 import { syncClaimPublicState } from '../server/services/claim-public-state.service';
+import { refreshClaimSearch } from '../server/services/claim-search.service';
 import { storedClaimState } from '../server/services/claim-state.service';
 import { moveLastUpdateForward, refreshClaimTracking } from '../server/services/claim-tracking.service';
 import { recordUpdate } from '../server/services/updates.service';
@@ -53,6 +54,7 @@ export async function saveClaimBySlug(input: ClaimInput): Promise<Types.ObjectId
   }
   // A reloaded seed may give the claim another speaker or topics.
   if (before) await syncClaimPublicState(doc._id, before);
+  await refreshClaimSearch(doc._id);
   return doc._id;
 }
 
@@ -101,6 +103,7 @@ export async function addMeasurement(
   const _id = input._id ?? new Types.ObjectId();
   await MeasurementModel.findOneAndUpdate({ _id }, { $set: { ...input, _id, claim: claimId } }, { upsert: true, runValidators: true });
   if (isPublic(claim)) await recordUpdate({ claim: claimId, kind: 'measurement-added', subject: _id, at: ctx.now, summary, summaryData: { definition: input.definition } });
+  // Also refreshes the claim's search.definitions.
   await refreshClaimTracking(claimId, input.asOf, ctx.now, ctx.timeZone);
   return _id;
 }

@@ -25,6 +25,10 @@ import {
 } from '../services/claims-query.service';
 import { listPublicUpdates, UPDATES_PER_PAGE } from '../services/open-data.service';
 import type { Clock } from './public.controller';
+import { searchOrBadParameter } from './search.controller';
+import { apiSearchFacets } from '../presenters/api.presenter';
+import { searchQuerySchema } from '../schemas/search-query.schemas';
+import { SEARCH_PER_PAGE } from '../services/search.service';
 
 /** A minute: the data changes a few times a day, and a popular embed should not reach the database on every view. */
 const CACHE_CONTROL = 'public, max-age=60';
@@ -47,6 +51,19 @@ export function apiController(config: Pick<Config, 'locale' | 'timeZone' | 'site
         throw err;
       });
       send(res, { data: list.claims.map((c) => apiClaimSummary(ctx, c)), pagination: pagination(list, CLAIMS_PER_PAGE) });
+    },
+
+    /** A query with no word to search (empty, signs only, stop words only) is a bad `q`: 400 in the API's error format. */
+    search: async (_req: Request, res: Response) => {
+      const ctx = createApiContext(config, clock());
+      const result = await searchOrBadParameter(validatedQuery(res, searchQuerySchema), ctx.now);
+      if (result.refused) throw new AppError({ code: 'BAD_REQUEST', message: `Nothing to search for (${result.refused})`, details: { q: result.refused } });
+      send(res, {
+        data: result.claims.map((c) => apiClaimSummary(ctx, c)),
+        facets: apiSearchFacets(result.facets),
+        match: result.mode,
+        pagination: pagination(result, SEARCH_PER_PAGE),
+      });
     },
 
     showClaim: async (req: Request<{ slug: string }>, res: Response) => {

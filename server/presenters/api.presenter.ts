@@ -1,3 +1,4 @@
+import type { SearchFacets } from '../services/search.service';
 import type { Types } from 'mongoose';
 import type { Config } from '../config';
 import type { ClaimPage, ClaimSummary, SpeakerRef, TopicRef, VerdictTotal } from '../services/claims-query.service';
@@ -273,4 +274,14 @@ export interface ApiPagination {
   pageCount: number;
   total: number;
   perPage: number;
+}
+
+/** Search facets as data: each value is what the matching filter parameter takes (topic, speaker, state, verdict). */
+export function apiSearchFacets(facets: SearchFacets) {
+  return {
+    topics: facets.topics.map((f) => ({ value: f.topic.slug, name: f.topic.name, count: f.count })),
+    speakers: facets.speakers.map((f) => ({ value: f.speaker.slug, name: f.speaker.name, count: f.count })),
+    states: facets.states.map((f) => ({ value: f.key, count: f.count })),
+    verdicts: facets.verdicts.map((f) => ({ value: f.key, count: f.count })),
+  };
 }

@@ -8,6 +8,7 @@ import { notFound } from '../middleware/not-found';
 import { validateQuery } from '../middleware/validate';
 import { updatesQuerySchema } from '../schemas/api.schemas';
 import { claimListQuerySchema } from '../schemas/claims-query.schemas';
+import { searchQuerySchema } from '../schemas/search-query.schemas';
 
 /**
  * The read-only JSON API, mounted at /api. Everything under /api answers in JSON, a
@@ -25,6 +26,7 @@ export function apiRouter(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'
   });
   router.get('/v1/claims', validateQuery(claimListQuerySchema), controller.listClaims);
   router.get('/v1/claims/:slug', controller.showClaim);
+  router.get('/v1/search', validateQuery(searchQuerySchema), controller.search);
   router.get('/v1/updates', validateQuery(updatesQuerySchema), controller.listUpdates);
   router.get('/v1/speakers', controller.listSpeakers);
   router.get('/v1/speakers/:slug', controller.showSpeaker);

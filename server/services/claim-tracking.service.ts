@@ -1,6 +1,7 @@
 import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../models/claim.model';
 import { MeasurementModel } from '../../models/measurement.model';
+import { searchDefinitionsOf } from './claim-search.service';
 import { storedClaimState } from './claim-state.service';
 import { computeNumericGap, isFigureInBounds } from './gap.service';
 
@@ -27,7 +28,7 @@ export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt
 /** The fields of a claim its tracking is computed from: an editor action passes the claim it loaded. */
 export interface TrackedClaim {
   _id: Types.ObjectId;
-  announced: { kind: string; value?: number | null; dueAt?: Date | null };
+  announced: { kind: string; value?: number | null; dueAt?: Date | null; definition?: string | null };
   saidAt: Date;
   tracking?: { lastUpdateAt?: Date | null } | null;
 }
@@ -35,7 +36,7 @@ export interface TrackedClaim {
 /** refreshClaimTracking for a claim already loaded: reads its measurements, writes the claim once. */
 export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date | null, now: Date, timeZone: string): Promise<void> {
   const claimId = claim._id;
-  const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, unit: 1, asOf: 1, sameQuantity: 1, delivered: 1 })
+  const measurements = await MeasurementModel.find({ claim: claimId }, { value: 1, unit: 1, asOf: 1, sameQuantity: 1, delivered: 1, definition: 1 })
     .sort({ asOf: 1, _id: 1 })
     .lean();
   let score: number | null = null;
@@ -74,6 +75,8 @@ export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date
         'tracking.delivered': delivered,
         'tracking.stage': state.stage,
         'tracking.openDueAt': state.openDueAt,
+        // Search's copy of the definitions rides on this write: the measurements are read here anyway.
+        'search.definitions': searchDefinitionsOf([claim.announced.definition ?? '', ...measurements.map((m) => m.definition)]),
         // Never moved back; null (an edit, a removal) leaves it where it is.
         'tracking.lastUpdateAt': lastUpdateAt === null || (previous && previous > lastUpdateAt) ? (previous ?? null) : lastUpdateAt,
       },

@@ -2,6 +2,7 @@ import type { Types } from 'mongoose';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { AppError } from '../errors';
+import { refreshSearchOfClaimsOf } from './claim-search.service';
 import type { SpeakerForm, TopicForm } from '../schemas/people.schemas';
 import { parseObjectId } from './editor-reads.service';
 import { createUnderFreeSlug, slugFromTitle } from './slugs.service';
@@ -49,7 +50,10 @@ export async function updateSpeaker(id: string, form: SpeakerForm, version: numb
   doc.set('organisation', form.organisation);
   doc.set('kind', form.kind);
   doc.set('sameAs', form.sameAs);
+  const renamed = doc.isModified('name');
   await saveAtVersion('speaker', doc, version);
+  // Search reads the name from copies on the claims.
+  if (renamed) await refreshSearchOfClaimsOf({ speaker: doc._id });
 }
 
 export function listTopics() {
@@ -67,5 +71,7 @@ export function createTopic(form: TopicForm): Promise<{ id: Types.ObjectId; slug
 export async function updateTopic(id: string, form: TopicForm, version: number): Promise<void> {
   const doc = await entryOr404('topic', id, (oid) => TopicModel.findById(oid));
   doc.set('name', form.name);
+  const renamed = doc.isModified('name');
   await saveAtVersion('topic', doc, version);
+  if (renamed) await refreshSearchOfClaimsOf({ topics: doc._id });
 }

@@ -21,6 +21,7 @@
  * What the editor services do that is not generated: revisions (the history pages), users
  * and sessions, unpublish/republish cycles, edited measurements.
  */
+import { searchFieldsOf } from '../../server/services/claim-search.service';
 import mongoose, { Types, type Connection, type Model } from 'mongoose';
 import { DateTime } from 'luxon';
 import { ClaimModel, type ClaimKind } from '../../models/claim.model';
@@ -279,6 +280,17 @@ interface GeneratedMeasurement {
  * were added by the editor services (each addition refreshes it). `lastUpdateAt` is the
  * latest development (publication, measurement date, event, verdict, correction), never moved back.
  */
+/** The claim's search fields, as refreshClaimSearch writes them (issue 14). */
+function datasetSearchFields(claim: Doc, speakerName: string, topicNames: Map<string, string>, measurementDefinitions: string[]) {
+  const c = claim as { title: string; topics: Types.ObjectId[]; announced: { definition?: unknown } };
+  return searchFieldsOf({
+    title: c.title,
+    speaker: speakerName,
+    topics: c.topics.map((t) => topicNames.get(String(t)) ?? ''),
+    definitions: [typeof c.announced.definition === 'string' ? c.announced.definition : '', ...measurementDefinitions],
+  });
+}
+
 export function trackingAfterRefresh(
   announced: { kind: ClaimKind; value?: number; dueAt?: Date },
   saidAt: Date,
@@ -446,6 +458,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
 
     const topicSlugs = new Map<string, number>();
     const topicIds: Types.ObjectId[] = [];
+    const topicNames = new Map<string, string>();
     const topicCount = text.TOPIC_NAMES.length + Math.floor(claimTotal / 2000);
     for (let i = 0; i < topicCount; i++) {
       const base = text.TOPIC_NAMES[i % text.TOPIC_NAMES.length]!;
@@ -454,6 +467,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       const id = ids.at(createdAt);
       await writer.add('topics', { _id: id, slug: freeSlug(topicSlugs, slugFromTitle(name)), name, publishedClaims: 0, createdAt, updatedAt: createdAt, __v: 0 });
       topicIds.push(id);
+      topicNames.set(String(id), name);
     }
     counts.topics = topicCount;
 
@@ -548,6 +562,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       const proxyUnit = random.pick(text.PROXY_UNITS);
       const deliveredAtEnd = kind === 'deadline' && random.chance(0.45);
       const measurements: GeneratedMeasurement[] = [];
+      const measurementDefinitions: string[] = [];
       const announcedValue = typeof announced.value === 'number' ? announced.value : 0;
       for (let k = 0; k < n; k++) {
         const precision: DatePrecision = random.weighted({ day: 80, month: 15, instant: 5 });
@@ -591,6 +606,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         );
         counts.measurements++;
         measurements.push({ _id: id, value, unit, delivered, asOf, sameQuantity: !proxy });
+        measurementDefinitions.push(definition);
         opTimes.push(addedAt);
         developments.push(asOf);
         if (published) await update(claimId, 'measurement-added', id, addedAt, t('editor.measurement.summary', { definition }));
@@ -680,7 +696,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         updatedAt: maxDate(opTimes)!,
         __v: 0,
       });
-      await writer.add('claims', claimDoc);
+      await writer.add('claims', { ...claimDoc, search: datasetSearchFields(claimDoc, speaker.name, topicNames, measurementDefinitions) });
       const publicState = { public: status === 'published', speaker: speaker.id, topics: claimDoc.topics };
       for (const doc of pendingUpdates) await writer.add('updates', { ...doc, ...publicState });
       pendingUpdates = [];

@@ -98,6 +98,8 @@ function urlsFor(dataset: PageDataset): PageUrl[] {
     { label: 'claims, page 1', path: '/claims', target: PAGE_TARGET },
     { label: 'claims, page 50', path: '/claims?page=50', target: PAGE_TARGET },
     { label: 'claims, by topic', path: `/claims?topic=${topic}`, target: PAGE_TARGET },
+    { label: 'search, pass sanitaire', path: '/search?q=pass%20sanitaire', target: PAGE_TARGET },
+    { label: 'search, prefix "darm"', path: '/search?q=darm', target: PAGE_TARGET },
     { label: 'site feed', path: '/feed.xml', target: PAGE_TARGET },
     { label: 'claim feed', path: `/claims/${claim}/feed.xml`, target: PAGE_TARGET },
     { label: 'topic feed', path: `/topics/${topic}/feed.xml`, target: PAGE_TARGET },

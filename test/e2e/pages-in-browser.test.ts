@@ -45,6 +45,8 @@ const PUBLIC_PAGES: PageToCheck[] = [
   { name: 'topic', path: '/topics/pass-sanitaire' },
   { name: 'method', path: '/methode' },
   { name: 'corrections', path: '/corrections' },
+  { name: 'search', path: '/search?q=pass%20sanitaire' },
+  { name: 'search-prefix', path: '/search?q=Darm' },
   { name: 'login', path: '/login' },
 ];
 

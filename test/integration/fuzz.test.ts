@@ -116,6 +116,7 @@ function targets(slugs: { claim: string; topic: string; speaker: string }): Targ
   const speaker = { name: ['Une personne'], role: ['ministre'], organisation: ['Gouvernement'], kind: [...SPEAKER_KINDS], sameAs: ['https://example.org/p https://example.org/q'] };
   return [
     ...publicGets(['/', '/claims', '/api/v1/claims'], listQuery),
+    ...publicGets(['/search', '/api/v1/search'], [...listQuery.filter((f) => f.name !== 'sort'), field('q', 'pass sanitaire', 'Darm', 'ecart')]),
     ...publicGets(['/api/v1/updates'], fields({ page: ['1', '3'], after: ['2021-12-01', '2022-01-15T10:00:00Z', '2022-01-15T10:00:00+01:00'] })),
     ...publicGets(['/oembed'], fields({ url: [`http://localhost:3000/claims/${slugs.claim}`, 'http://localhost:3000/'], format: ['json', 'xml'], maxwidth: ['600'], maxheight: ['400'] })),
     ...publicGets(

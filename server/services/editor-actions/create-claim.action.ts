@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import type { ClaimForm } from '../../schemas/claim-form.schemas';
+import { refreshClaimSearch } from '../claim-search.service';
 import { storedClaimState } from '../claim-state.service';
 import { diffSnapshots } from '../revisions.service';
 import { createUnderFreeSlug, slugFromTitle } from '../slugs.service';
@@ -22,6 +23,7 @@ export async function createClaim(form: ClaimForm, ctx: EditorActionContext): Pr
       const tracking = { measurementCount: 0, delivered: false, ...storedClaimState(claim.announced, 0, false) };
       const fields = { ...claim, status: 'draft' as const, sources: [sourceOf(form)], tracking };
       const doc = await new ClaimModel({ ...fields, slug }).save();
+      await refreshClaimSearch(doc._id);
       const changes = diffSnapshots(claimSnapshot({}), claimSnapshot(doc.toObject()));
       await recordActionRevision(ctx, { claim: doc._id, entity: 'claim', entityId: doc._id, action: 'created', version: doc.__v, changes });
       return { id: doc._id, slug };

@@ -1,5 +1,6 @@
 import type { Types } from 'mongoose';
 import type { ClaimEditForm } from '../../schemas/claim-form.schemas';
+import { refreshClaimSearch } from '../claim-search.service';
 import { syncClaimPublicState } from '../claim-public-state.service';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
@@ -29,6 +30,7 @@ export async function editClaim(claimId: Types.ObjectId, form: ClaimEditForm, ct
     const changes = diffSnapshots(before, claimSnapshot(doc.toObject()));
     if (changes.length === 0 && !form.correction) return;
     await saveAtVersion('claim', doc, form.version);
+    await refreshClaimSearch(claimId);
     // A new speaker or topic moves the claim's updates between feeds and changes the menus' counts.
     if (!refsBefore.speaker.equals(doc.speaker) || !sameTopics) await syncClaimPublicState(claimId, refsBefore, doc);
     const correction = form.correction ? form.correctionNote : undefined;

@@ -61,6 +61,12 @@ describe('search', () => {
     expect(await slugsOf('pass sanitaires')).toContain(PASS_CLAIM);
   });
 
+  it('when the query is only another form of a word in the claim ("détection" for "détectés", "passes" for "pass"), then the 182 000 claim is found through stemming', async () => {
+    // Neither query word appears as such in the claim: only their stems match.
+    expect(await slugsOf('détection')).toContain(PASS_CLAIM);
+    expect(await slugsOf('passes')).toContain(PASS_CLAIM);
+  });
+
   it('when the query is a speaker’s name, then each of their published claims is found', async () => {
     const speaker = await SpeakerModel.findOne({ slug: 'gerald-darmanin' }).lean();
     const expected = await publishedSlugs({ speaker: speaker!._id });

@@ -3,6 +3,7 @@ import type { Config } from '../config';
 import { publicController, type Clock } from '../controllers/public.controller';
 import { validateQuery } from '../middleware/validate';
 import { claimListQuerySchema } from '../schemas/claims-query.schemas';
+import { profileIndexQuerySchema } from '../schemas/profile-index.schemas';
 
 
 export function publicRouter(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock): Router {
@@ -11,7 +12,9 @@ export function publicRouter(config: Pick<Config, 'locale' | 'timeZone' | 'siteU
   router.get('/', controller.home);
   router.get('/claims', validateQuery(claimListQuerySchema), controller.listClaims, controller.rejectedListQuery);
   router.get('/claims/:slug', controller.showClaim);
+  router.get('/speakers', validateQuery(profileIndexQuerySchema), controller.listSpeakers);
   router.get('/speakers/:slug', controller.showSpeaker);
+  router.get('/topics', validateQuery(profileIndexQuerySchema), controller.listTopics);
   router.get('/topics/:slug', controller.showTopic);
   return router;
 }

@@ -170,7 +170,7 @@ export function toStoredScorecard(doc: {
   openDeadlines?: { dueAt?: Date | null; checked: boolean }[] | null;
 } | null): StoredScorecard | null {
   if (!doc) return null;
-  const plain = (m: unknown) => (m instanceof Map ? Object.fromEntries(m) : ((m ?? {}) as Record<string, number>));
+  const plain = (m: unknown): Record<string, number> => (m instanceof Map ? (Object.fromEntries(m as Map<string, number>)) : ((m ?? {}) as Record<string, number>));
   return {
     claims: doc.claims,
     stages: plain(doc.stages),

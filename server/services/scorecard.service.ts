@@ -220,15 +220,21 @@ export const SCORECARDS_MIGRATION = 'migration.scorecards';
 
 /**
  * Data written before scorecards existed gets them once per database: every speaker and topic
- * with published claims (from the counts kept on write), then the mark.
+ * with published claims (from the counts kept on write) that has none yet, then the mark.
  */
 export async function backfillScorecards(): Promise<void> {
   if (await CounterModel.exists({ _id: SCORECARDS_MIGRATION })) return;
   const withClaims = { publishedClaims: trusted({ $gt: 0 }) };
-  const [speakers, topics] = await Promise.all([SpeakerModel.find(withClaims, { _id: 1 }).lean(), TopicModel.find(withClaims, { _id: 1 }).lean()]);
+  const [speakers, topics, kept] = await Promise.all([
+    SpeakerModel.find(withClaims, { _id: 1 }).lean(),
+    TopicModel.find(withClaims, { _id: 1 }).lean(),
+    ScorecardModel.find({}, { kind: 1, ref: 1 }).lean(),
+  ]);
+  // Only the missing ones: a write here invalidates every cached page.
+  const has = new Set(kept.map((k) => `${k.kind}:${String(k.ref)}`));
   await refreshScorecards(
-    speakers.map((s) => s._id),
-    topics.map((t) => t._id),
+    speakers.filter((s) => !has.has(`speaker:${String(s._id)}`)).map((s) => s._id),
+    topics.filter((t) => !has.has(`topic:${String(t._id)}`)).map((t) => t._id),
   );
   // Bookkeeping, not public content: written past the models' change hooks.
   await CounterModel.collection.updateOne({ _id: SCORECARDS_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });

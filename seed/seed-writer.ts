@@ -9,6 +9,7 @@ import { AppError } from '../server/errors';
 import { syncClaimPublicState } from '../server/services/claim-public-state.service';
 import { storedClaimState } from '../server/services/claim-state.service';
 import { moveLastUpdateForward, refreshClaimTracking } from '../server/services/claim-tracking.service';
+import { refreshScorecardsOfClaim } from '../server/services/scorecard.service';
 import { recordUpdate } from '../server/services/updates.service';
 
 /*
@@ -137,4 +138,6 @@ export async function setVerdict(
   await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
   if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary, undefined, verdict.rating);
   await moveLastUpdateForward(claimId, verdict.setAt);
+  // Its speaker's and topics' totals by verdict follow (scorecard.service).
+  await refreshScorecardsOfClaim(claimId);
 }

@@ -205,6 +205,12 @@ export async function refreshClaimScorecards(claim: { status?: string | null; sp
   await refreshScorecards([claim.speaker], claim.topics);
 }
 
+/** refreshClaimScorecards for a claim known by its id (the seed writer). */
+export async function refreshScorecardsOfClaim(claimId: Types.ObjectId): Promise<void> {
+  const claim = await ClaimModel.findById(claimId, { status: 1, speaker: 1, topics: 1 }).lean();
+  if (claim) await refreshClaimScorecards(claim);
+}
+
 export async function loadScorecard(kind: ScorecardKind, ref: Types.ObjectId): Promise<StoredScorecard | null> {
   return toStoredScorecard(await ScorecardModel.findOne({ kind, ref }).lean());
 }

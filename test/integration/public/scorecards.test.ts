@@ -8,6 +8,7 @@ import { VERDICT_KEYS } from '../../../models/verdict-scale';
 import { claimState, CLAIM_STATES } from '../../../server/services/claim-state.service';
 import { computeDeadlineStatus, computeNumericGap, realisedShare } from '../../../server/services/gap.service';
 import { loadScorecard, medianOfSorted, scorecardAt } from '../../../server/services/scorecard.service';
+import { hasPublishedClaims } from '../../../server/services/claim-public-state.service';
 import { createTestAccount, csrfToken, logIn, type Agent } from '../../helpers/accounts';
 import { formFields } from '../../helpers/forms';
 import { startSeededApp, TEST_NOW, type SeededApp } from '../../helpers/seeded-app';
@@ -205,5 +206,16 @@ describe('scorecards kept on write', () => {
     expect(index).toContain('href="/speakers/gerald-darmanin"');
     await request(seeded.app).get('/topics').expect(200);
     await request(seeded.app).get('/speakers?page=abc').expect(400);
+  });
+});
+
+describe('scorecards of the seed', () => {
+  it('when the seed is loaded, then every speaker’s and topic’s scorecard equals a recount from its claims', async () => {
+    for (const speaker of await SpeakerModel.find(hasPublishedClaims()).lean()) {
+      expect({ slug: speaker.slug, ...(await stored('speaker', speaker._id)) }).toEqual({ slug: speaker.slug, ...(await recount({ speaker: speaker._id })) });
+    }
+    for (const t of await TopicModel.find(hasPublishedClaims()).lean()) {
+      expect({ slug: t.slug, ...(await stored('topic', t._id)) }).toEqual({ slug: t.slug, ...(await recount({ topics: t._id })) });
+    }
   });
 });

@@ -22,6 +22,8 @@ const speakerSchema = new Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 speakerSchema.index({ slug: 1 }, { unique: true });
+/** The /speakers index: most published claims first, an index range. */
+speakerSchema.index({ publishedClaims: -1, name: 1, _id: 1 });
 speakerSchema.index({ name: 1 });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */

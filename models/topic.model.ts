@@ -12,6 +12,8 @@ const topicSchema = new Schema(
   { timestamps: true, optimisticConcurrency: true },
 );
 topicSchema.index({ slug: 1 }, { unique: true });
+/** The /topics index: most published claims first, an index range. */
+topicSchema.index({ publishedClaims: -1, name: 1, _id: 1 });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */
 topicSchema.plugin(publicContent);

@@ -10,6 +10,7 @@ import { syncClaimPublicState } from '../server/services/claim-public-state.serv
 import { refreshClaimSearch } from '../server/services/claim-search.service';
 import { storedClaimState } from '../server/services/claim-state.service';
 import { moveLastUpdateForward, refreshClaimTracking } from '../server/services/claim-tracking.service';
+import { refreshScorecardsOfClaim } from '../server/services/scorecard.service';
 import { recordUpdate } from '../server/services/updates.service';
 
 /*
@@ -140,4 +141,6 @@ export async function setVerdict(
   await ClaimModel.updateOne({ _id: claimId }, { $set: { verdict } }, { runValidators: true });
   if (isPublic(claim)) await recordVerdictUpdate(claimId, verdict.setAt, summary, undefined, verdict.rating);
   await moveLastUpdateForward(claimId, verdict.setAt);
+  // Its speaker's and topics' totals by verdict follow (scorecard.service).
+  await refreshScorecardsOfClaim(claimId);
 }

@@ -11,8 +11,12 @@ import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate, speakerName } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATE_FILTERS, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
+import { presentScorecard, presentScorecardLine } from '../presenters/scorecard.presenter';
+import { scorecardAt } from '../services/scorecard.service';
+import { profileIndexQuerySchema } from '../schemas/profile-index.schemas';
 import {
   getHomePage,
+  listProfileIndex,
   getPublishedClaim,
   getSpeakerPage,
   getTopicPage,
@@ -30,13 +34,14 @@ interface FilterValues {
   sort?: string;
 }
 
-/** What a speaker's or topic's page shows of its claims; `fullListHref` when they don't all fit. */
+/** What a speaker's or topic's page shows of its claims and scorecard; `fullListHref` when the claims don't all fit. */
 function profileView(
   ctx: ReturnType<typeof createPresentContext>,
-  { claims, totals, total }: Omit<Awaited<ReturnType<typeof getTopicPage>>, 'topic'>,
+  { claims, totals, total, scorecard }: Omit<Awaited<ReturnType<typeof getTopicPage>>, 'topic'>,
   fullListHref: string,
 ) {
   return {
+    scorecard: presentScorecard(ctx, scorecardAt(scorecard, ctx.now, ctx.timeZone)),
     claims: claims.map((c) => presentClaimCard(ctx, c)),
     totals: totals.map((x) => ({ key: x.key, label: ctx.t(`verdict.${x.key}`), count: x.count })),
     countText: ctx.tp('claims.count', total),
@@ -91,6 +96,41 @@ export function canonicalListPath(query: ClaimListQuery): string {
 }
 
 export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 'siteUrl'>, clock: Clock) {
+  async function renderProfileIndex(kind: 'speaker' | 'topic', res: Response): Promise<void> {
+    const ctx = createPresentContext(config, clock());
+    const { page } = validatedQuery(res, profileIndexQuerySchema);
+    const list = await listProfileIndex(kind, page);
+    const base = kind === 'speaker' ? '/speakers' : '/topics';
+    const hrefOf = (p: number) => (p > 1 ? `${base}?page=${p}` : base);
+    const title = ctx.t(kind === 'speaker' ? 'speakers.title' : 'topics.title');
+    res.render('pages/profiles/index', {
+      pageTitle: title,
+      title,
+      lead: ctx.t(kind === 'speaker' ? 'speakers.lead' : 'topics.lead'),
+      empty: ctx.t(kind === 'speaker' ? 'speakers.empty' : 'topics.empty'),
+      meta: presentPageMeta(ctx, config, { path: hrefOf(list.page), title, description: ctx.t(kind === 'speaker' ? 'meta.speakers_description' : 'meta.topics_description') }),
+      rows: list.rows.map((row, i) => {
+        const view = scorecardAt(row.scorecard, ctx.now, ctx.timeZone);
+        return {
+          href: `${base}/${row.slug}`,
+          name: kind === 'speaker' ? speakerName(ctx, row) : row.name,
+          role: kind === 'speaker' ? row.role : null,
+          line: presentScorecardLine(ctx, view),
+          chart: presentScorecard(ctx, view).chart,
+          chartId: `profile-chart-${i + 1}`,
+        };
+      }),
+      pagination:
+        list.pageCount > 1
+          ? {
+              status: ctx.t('pagination.status', { page: list.page, pageCount: list.pageCount }),
+              previous: list.page > 1 ? hrefOf(list.page - 1) : null,
+              next: list.page < list.pageCount ? hrefOf(list.page + 1) : null,
+            }
+          : null,
+    });
+  }
+
   return {
     home: async (_req: Request, res: Response) => {
       const ctx = createPresentContext(config, clock());
@@ -202,6 +242,10 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         pageFeedLinks: presentFeedLinks(ctx, { kind: 'speaker', slug: speaker.slug, name: speaker.name }),
       });
     },
+
+    /** /speakers and /topics: ranked by published claims, each with its scorecard line. */
+    listSpeakers: (req: Request, res: Response) => renderProfileIndex('speaker', res),
+    listTopics: (req: Request, res: Response) => renderProfileIndex('topic', res),
 
     showTopic: async (req: Request<{ slug: string }>, res: Response) => {
       const ctx = createPresentContext(config, clock());

@@ -6,6 +6,7 @@ import { TopicModel } from '../../models/topic.model';
 import { UpdateModel } from '../../models/update.model';
 import { storedClaimState } from './claim-state.service';
 import { backfillUpdateSummaries } from './update-summaries.service';
+import { backfillScorecards, refreshScorecards } from './scorecard.service';
 
 /*
  * What the public side reads without scanning is derived here, on write: each update carries
@@ -51,6 +52,7 @@ export async function refreshPublishedCounts(speakers: Types.ObjectId[], topics:
   }
   const count = await ClaimModel.countDocuments({ status: 'published' });
   await CounterModel.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: count } }, { upsert: true });
+  await refreshScorecards(speakers, topics);
 }
 
 /**
@@ -133,7 +135,7 @@ let backfilled: Promise<unknown> | null = null;
 /** The backfills, once per process, before the first public read that depends on them. */
 export function ensurePublicStateBackfilled(): Promise<unknown> {
   // The summaries' data rides on the same once-per-process promise: every reader of updates waits on it already.
-  backfilled ??= backfillPublicState().then(backfillUpdateSummaries).catch((err: unknown) => {
+  backfilled ??= backfillPublicState().then(backfillUpdateSummaries).then(backfillScorecards).catch((err: unknown) => {
     backfilled = null;
     throw err;
   });

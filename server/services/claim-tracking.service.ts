@@ -4,6 +4,7 @@ import { MeasurementModel } from '../../models/measurement.model';
 import { searchDefinitionsOf } from './claim-search.service';
 import { storedClaimState } from './claim-state.service';
 import { computeNumericGap, isFigureInBounds } from './gap.service';
+import { refreshClaimScorecards } from './scorecard.service';
 
 /**
  * How far apart the announcement and the headline measurement are, on one scale for all
@@ -21,7 +22,7 @@ export function gapScore(announced: number, measured: number): number | null {
  * filter and sort with an index. Called after every change to a claim's measurements.
  */
 export async function refreshClaimTracking(claimId: Types.ObjectId, lastUpdateAt: Date | null, now: Date, timeZone: string): Promise<void> {
-  const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1 }).lean();
+  const claim = await ClaimModel.findById(claimId, { announced: 1, saidAt: 1, tracking: 1, status: 1, speaker: 1, topics: 1 }).lean();
   if (claim) await writeClaimTracking({ ...claim, _id: claimId }, lastUpdateAt, now, timeZone);
 }
 
@@ -31,6 +32,10 @@ export interface TrackedClaim {
   announced: { kind: string; value?: number | null; dueAt?: Date | null; definition?: string | null };
   saidAt: Date;
   tracking?: { lastUpdateAt?: Date | null } | null;
+  /** Whose scorecards follow (scorecard.service): read from the claim when not given. */
+  status?: string | null;
+  speaker?: Types.ObjectId;
+  topics?: Types.ObjectId[];
 }
 
 /** refreshClaimTracking for a claim already loaded: reads its measurements, writes the claim once. */
@@ -82,6 +87,13 @@ export async function writeClaimTracking(claim: TrackedClaim, lastUpdateAt: Date
       },
     },
   );
+  await refreshTrackedClaimScorecards(claim);
+}
+
+/** The scorecards the claim counts in follow its new state, figure and headline. */
+async function refreshTrackedClaimScorecards(claim: TrackedClaim): Promise<void> {
+  const refs = claim.speaker && claim.topics && claim.status !== undefined ? { status: claim.status, speaker: claim.speaker, topics: claim.topics } : await ClaimModel.findById(claim._id, { status: 1, speaker: 1, topics: 1 }).lean();
+  if (refs) await refreshClaimScorecards(refs);
 }
 
 /** Moves the claim's "last updated" forward to `at`, never back. */

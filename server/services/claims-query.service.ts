@@ -12,6 +12,8 @@ import { ensurePublicStateBackfilled, hasPublishedClaims } from './claim-public-
 import { notDeleted } from './editor-reads.service';
 import type { ClaimListQuery } from '../schemas/claims-query.schemas';
 import { stateFilter } from './claim-state.service';
+import { loadScorecard, loadScorecards, type StoredScorecard } from './scorecard.service';
+import type { ScorecardKind } from '../../models/scorecard.model';
 
 export const CLAIMS_PER_PAGE = 20;
 
@@ -212,39 +214,39 @@ export interface VerdictTotal {
   count: number;
 }
 
-/** Totals per verdict over every published claim matching `match`, in scale order, unrated last. */
-async function verdictTotals(match: FilterQuery<Claim>): Promise<{ totals: VerdictTotal[]; total: number }> {
-  const rows = await ClaimModel.aggregate<{ _id: VerdictKey | null; count: number }>([
-    { $match: { status: 'published', ...match } },
-    { $group: { _id: '$verdict.rating', count: { $sum: 1 } } },
-  ]);
-  const counts = new Map<VerdictKey | 'none', number>(rows.map((r) => [r._id ?? 'none', r.count]));
-  const totals = [...VERDICT_KEYS, 'none' as const].filter((key) => counts.has(key)).map((key) => ({ key, count: counts.get(key) ?? 0 }));
-  return { totals, total: rows.reduce((sum, r) => sum + r.count, 0) };
+/** Totals per verdict, in scale order, unrated last: from the scorecard kept on write, never a scan. */
+function verdictTotals(scorecard: StoredScorecard | null): { totals: VerdictTotal[]; total: number } {
+  const counts = scorecard?.verdicts ?? {};
+  const totals = [...VERDICT_KEYS, 'none' as const].filter((key) => (counts[key] ?? 0) > 0).map((key) => ({ key, count: counts[key] ?? 0 }));
+  return { totals, total: scorecard?.claims ?? 0 };
 }
 
 /** How many claims a speaker or topic page lists; the full list is /claims with that filter. */
 export const PROFILE_CLAIMS_LIMIT = 50;
 
-/** The latest published claims matching `match` (a speaker or a topic), with totals per verdict over all of them. */
-async function profileClaims(match: FilterQuery<Claim>) {
-  const [claims, { totals, total }] = await Promise.all([
+/**
+ * The latest published claims matching `match` (a speaker or a topic), with its scorecard
+ * (kept on write: one document) and the totals per verdict it holds.
+ */
+async function profileClaims(match: FilterQuery<Claim>, kind: ScorecardKind, ref: Types.ObjectId) {
+  await ensurePublicStateBackfilled();
+  const [claims, scorecard] = await Promise.all([
     populateRefs(ClaimModel.find({ status: 'published', ...match }).sort({ 'tracking.lastUpdateAt': -1, _id: -1 }).limit(PROFILE_CLAIMS_LIMIT)),
-    verdictTotals(match),
+    loadScorecard(kind, ref),
   ]);
-  return { claims, totals, total };
+  return { claims, scorecard, ...verdictTotals(scorecard) };
 }
 
 export async function getSpeakerPage(slug: string) {
   const speaker = await SpeakerModel.findOne({ slug }, SPEAKER_FIELDS).lean<SpeakerRef>();
   if (!speaker) throw new AppError({ code: 'NOT_FOUND', message: `No speaker "${slug}"` });
-  return { speaker, ...(await profileClaims({ speaker: speaker._id })) };
+  return { speaker, ...(await profileClaims({ speaker: speaker._id }, 'speaker', speaker._id)) };
 }
 
 export async function getTopicPage(slug: string) {
   const topic = await TopicModel.findOne({ slug }, TOPIC_FIELDS).lean<TopicRef>();
   if (!topic) throw new AppError({ code: 'NOT_FOUND', message: `No topic "${slug}"` });
-  return { topic, ...(await profileClaims({ topics: topic._id })) };
+  return { topic, ...(await profileClaims({ topics: topic._id }, 'topic', topic._id)) };
 }
 
 /** Every topic with published claims, by name: from the counts kept on write (a small collection). */
@@ -268,4 +270,27 @@ export async function listFilterOptions() {
 /** Every published claim's slug and title, by title: the /feeds page lists their feeds. */
 export function listPublishedClaimTitles() {
   return ClaimModel.find({ status: 'published' }, { slug: 1, title: 1 }).sort({ title: 1, _id: 1 }).lean();
+}
+
+/** How many speakers or topics an index page lists. */
+export const PROFILE_INDEX_PAGE_SIZE = 30;
+
+/**
+ * One page of the speakers or topics with published claims, most claims first (the counts
+ * kept on write, then the name), each with its scorecard: two bounded reads.
+ */
+export async function listProfileIndex(kind: ScorecardKind, page: number) {
+  await ensurePublicStateBackfilled();
+  const model = (kind === 'speaker' ? SpeakerModel : TopicModel) as typeof SpeakerModel;
+  const fields = kind === 'speaker' ? SPEAKER_FIELDS : TOPIC_FIELDS;
+  const total = await model.countDocuments(hasPublishedClaims());
+  const pageCount = Math.max(1, Math.ceil(total / PROFILE_INDEX_PAGE_SIZE));
+  const rows = await model
+    .find(hasPublishedClaims(), `${fields} publishedClaims`)
+    .sort({ publishedClaims: -1, name: 1, _id: 1 })
+    .skip((page - 1) * PROFILE_INDEX_PAGE_SIZE)
+    .limit(PROFILE_INDEX_PAGE_SIZE)
+    .lean<(SpeakerRef & { publishedClaims: number })[]>();
+  const scorecards = await loadScorecards(kind, rows.map((r) => r._id));
+  return { rows: rows.map((r) => ({ ...r, scorecard: scorecards.get(String(r._id)) ?? null })), total, page, pageCount };
 }

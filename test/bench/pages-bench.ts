@@ -58,6 +58,7 @@ interface PageDataset {
   dataDir: string;
   claimSlug: string;
   topicSlug: string;
+  speakerSlug: string;
 }
 
 export interface PagesBenchOptions {
@@ -92,6 +93,7 @@ function settingsFromEnv(): LoadSettings {
 function urlsFor(dataset: PageDataset): PageUrl[] {
   const claim = encodeURIComponent(dataset.claimSlug);
   const topic = encodeURIComponent(dataset.topicSlug);
+  const speaker = encodeURIComponent(dataset.speakerSlug);
   return [
     { label: 'claim page', path: `/claims/${claim}`, target: CLAIM_PAGE_TARGET },
     { label: 'home', path: '/', target: PAGE_TARGET },
@@ -104,6 +106,9 @@ function urlsFor(dataset: PageDataset): PageUrl[] {
     { label: 'claim feed', path: `/claims/${claim}/feed.xml`, target: PAGE_TARGET },
     { label: 'topic feed', path: `/topics/${topic}/feed.xml`, target: PAGE_TARGET },
     { label: 'API claims', path: '/api/v1/claims', target: PAGE_TARGET },
+    { label: 'speaker page (scorecard)', path: `/speakers/${speaker}`, target: PAGE_TARGET },
+    { label: 'topic page (scorecard)', path: `/topics/${topic}`, target: PAGE_TARGET },
+    { label: 'speakers index', path: '/speakers', target: PAGE_TARGET },
     { label: 'claim page, 304', path: `/claims/${claim}`, target: NOT_MODIFIED_TARGET, conditional: true },
   ];
 }
@@ -287,7 +292,7 @@ export async function runPagesBench(options: PagesBenchOptions): Promise<void> {
   try {
     const seedClaim = SEED_DATA.claims[0]!;
     await benchDataset(
-      { label: 'seed only (a fresh DATA_DIR, seeded by the app on start)', dataDir: tempDir(), claimSlug: seedClaim.slug, topicSlug: seedClaim.topics[0]! },
+      { label: 'seed only (a fresh DATA_DIR, seeded by the app on start)', dataDir: tempDir(), claimSlug: seedClaim.slug, topicSlug: seedClaim.topics[0]!, speakerSlug: seedClaim.speaker },
       hello.baseUrl,
       settings,
     );
@@ -310,6 +315,7 @@ export async function runPagesBench(options: PagesBenchOptions): Promise<void> {
           dataDir,
           claimSlug: dataset.samples.publishedClaim.slug,
           topicSlug: dataset.samples.topicSlug,
+          speakerSlug: dataset.samples.speakerSlug,
         },
         hello.baseUrl,
         settings,

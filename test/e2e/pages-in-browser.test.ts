@@ -43,6 +43,8 @@ const PUBLIC_PAGES: PageToCheck[] = [
   { name: 'claim-qualitative', path: '/claims/ants-aucune-perte-de-donnees' },
   { name: 'speaker', path: '/speakers/gerald-darmanin' },
   { name: 'topic', path: '/topics/pass-sanitaire' },
+  { name: 'speakers', path: '/speakers' },
+  { name: 'topics', path: '/topics' },
   { name: 'method', path: '/methode' },
   { name: 'corrections', path: '/corrections' },
   { name: 'search', path: '/search?q=pass%20sanitaire' },

@@ -121,7 +121,7 @@ function targets(slugs: { claim: string; topic: string; speaker: string }): Targ
     ...publicGets(['/oembed'], fields({ url: [`http://localhost:3000/claims/${slugs.claim}`, 'http://localhost:3000/'], format: ['json', 'xml'], maxwidth: ['600'], maxheight: ['400'] })),
     ...publicGets(
       [
-        '/claims/:claimSlug', '/speakers/:speakerSlug', '/topics/:topicSlug', '/feeds', '/feed.xml', '/feed.atom', '/feed.json', '/claims/:claimSlug/feed.xml',
+        '/claims/:claimSlug', '/speakers', '/topics', '/speakers/:speakerSlug', '/topics/:topicSlug', '/feeds', '/feed.xml', '/feed.atom', '/feed.json', '/claims/:claimSlug/feed.xml',
         '/topics/:topicSlug/feed.atom', '/speakers/:speakerSlug/feed.json', '/api/v1/claims/:claimSlug', '/api/v1/speakers', '/api/v1/speakers/:speakerSlug',
         '/api/v1/topics', '/api/v1/topics/:topicSlug', '/claims.csv', '/claims/:claimSlug/measurements.csv', '/embed/claims/:claimSlug', '/sitemap.xml', '/robots.txt', '/login',
       ],

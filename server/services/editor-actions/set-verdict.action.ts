@@ -2,6 +2,7 @@ import { Types } from 'mongoose';
 import type { VerdictForm } from '../../schemas/claim-form.schemas';
 import { moveLastUpdateForward } from '../claim-tracking.service';
 import { diffSnapshots } from '../revisions.service';
+import { refreshClaimScorecards } from '../scorecard.service';
 import { saveAtVersion } from '../versioned-save.service';
 import { assertAtVersion, loadClaimForAction, recordActionRevision, recordPublicUpdate } from './action-steps';
 import { verdictSnapshot } from './form-fields';
@@ -25,6 +26,8 @@ export async function setVerdict(claimId: Types.ObjectId, form: VerdictForm, sum
     if (doc.status === 'published') {
       await recordPublicUpdate(doc, { kind: 'verdict-changed', subject: new Types.ObjectId(), at: ctx.now, summary, summaryData: { rating: form.rating } });
       await moveLastUpdateForward(claimId, ctx.now);
+      // Its speaker's and topics' totals by verdict follow.
+      await refreshClaimScorecards(doc);
     }
   });
 }

@@ -96,6 +96,9 @@ describe('an editor action reads what it needs once', () => {
     });
     await addMeasurement(claimId, form('mesure comptée'), 'Nouvelle mesure', ctx);
     mongoose.set('debug', false);
-    expect(operations).toEqual(['claims.findOne', 'measurements.insertOne', 'revisions.insertOne', 'updates.updateOne', 'measurements.find', 'claims.updateOne']);
+    // Then the scorecards of its speaker and topics, each recomputed from an index range of their published claims.
+    const claim = (await ClaimModel.findById(claimId, { topics: 1 }).lean())!;
+    const scorecards = Array.from({ length: 1 + claim.topics.length }, () => ['claims.find', 'scorecards.updateOne']).flat();
+    expect(operations).toEqual(['claims.findOne', 'measurements.insertOne', 'revisions.insertOne', 'updates.updateOne', 'measurements.find', 'claims.updateOne', ...scorecards]);
   });
 });

@@ -27,6 +27,8 @@ const PUBLIC_URLS: Record<string, string> = {
   '/claims': '/claims?page=1',
   '/claims/:slug': `/claims/${CLAIM}`,
   '/search': '/search?q=pass%20sanitaire',
+  '/speakers': '/speakers',
+  '/topics': '/topics?page=1',
   '/speakers/:slug': `/speakers/${SPEAKER}`,
   '/topics/:slug': `/topics/${TOPIC}`,
   '/feeds': '/feeds',

@@ -41,6 +41,8 @@ import { computeNumericGap } from '../../server/services/gap.service';
 import { deadlineInstant, formatNewsroomNumber } from '../../server/services/newsroom-input.service';
 import * as text from './dataset-text';
 import { createRandom, type Random } from './random';
+import { ScorecardModel } from '../../models/scorecard.model';
+import { buildScorecard, SCORECARDS_MIGRATION, SCORED_CLAIM_FIELDS, type ScoredClaim } from '../../server/services/scorecard.service';
 
 export interface GenerateDatasetOptions {
   /** Where to write: the embedded server's URI (`npm run db`, or the bench's child) or a MongoDB. */
@@ -139,6 +141,31 @@ async function writePublishedCounts(connection: Connection, publishedBy: Map<str
   await counters.updateOne({ _id: PUBLISHED_CLAIMS_COUNTER }, { $set: { value: total } }, { upsert: true });
 }
 type CollectionKey = keyof AppModels;
+
+/**
+ * Every speaker's and topic's scorecard, built by the app's own rule (buildScorecard) from the
+ * published claims as the editor actions keep them, plus the backfill's mark: the app then
+ * finds them in place instead of backfilling on its first request.
+ */
+async function writeScorecards(connection: Connection): Promise<void> {
+  const claims = connection.model(ClaimModel.modelName, ClaimModel.schema, ClaimModel.collection.collectionName);
+  const scorecards = connection.model(ScorecardModel.modelName, ScorecardModel.schema, ScorecardModel.collection.collectionName);
+  const groups = new Map<string, { kind: 'speaker' | 'topic'; ref: Types.ObjectId; claims: ScoredClaim[] }>();
+  const add = (kind: 'speaker' | 'topic', ref: Types.ObjectId, claim: ScoredClaim) => {
+    const key = `${kind}:${String(ref)}`;
+    const group = groups.get(key) ?? { kind, ref, claims: [] };
+    group.claims.push(claim);
+    groups.set(key, group);
+  };
+  for await (const claim of claims.find({ status: 'published' }, { ...SCORED_CLAIM_FIELDS, speaker: 1, topics: 1 }).lean<(ScoredClaim & { speaker: Types.ObjectId; topics: Types.ObjectId[] })[]>().cursor()) {
+    add('speaker', claim.speaker, claim);
+    for (const topic of claim.topics) add('topic', topic, claim);
+  }
+  // One per speaker and topic (hundreds, not thousands): written as the service writes them.
+  for (const g of groups.values()) await scorecards.updateOne({ kind: g.kind, ref: g.ref }, { $set: buildScorecard(g.claims) }, { upsert: true });
+  const counters = connection.model(CounterModel.modelName, CounterModel.schema, CounterModel.collection.collectionName);
+  await counters.collection.updateOne({ _id: SCORECARDS_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
+}
 
 /** Deterministic ObjectIds whose timestamp is when the document was created, as the app's would be. */
 class IdMaker {
@@ -713,6 +740,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
     }
     await writer.finish();
     await writePublishedCounts(connection, publishedBy, publishedTotal);
+    await writeScorecards(connection);
     if (!busiest || !firstPublished || !typical) throw new RangeError('generateDataset needs enough claims for at least one published claim');
     return {
       counts,

@@ -13,6 +13,9 @@ import { UpdateModel } from '../../../models/update.model';
 import { refreshClaimTracking } from '../../../server/services/claim-tracking.service';
 import { canonical, checkAgainstModel, DEFAULT_NOW, generateDataset, type GeneratedDataset } from '../../bench/generate-dataset';
 import { withDatabase, type TestDatabase } from '../../helpers/embedded';
+import { ScorecardModel } from '../../../models/scorecard.model';
+import { refreshScorecards } from '../../../server/services/scorecard.service';
+import { hasPublishedClaims } from '../../../server/services/claim-public-state.service';
 
 const TZ = 'Europe/Paris';
 const CLAIMS = 40;
@@ -73,6 +76,16 @@ test("when the app's refreshClaimTracking recomputes every claim's tracking, the
   // Not vacuous: headline figures and scores were computed.
   expect(before.filter((c) => typeof c.tracking?.gapScore === 'number').length).toBeGreaterThan(3);
   expect(before.some((c) => c.tracking?.delivered === true)).toBe(true);
+});
+
+test("when the app's refreshScorecards recomputes every speaker's and topic's scorecard, then nothing changes", async () => {
+  const read = async () => JSON.stringify(canonical(await ScorecardModel.find({}, { _id: 0, updatedAt: 0 }).sort({ kind: 1, ref: 1 }).lean()));
+  const before = await read();
+  const [speakers, topics] = await Promise.all([SpeakerModel.find(hasPublishedClaims(), { _id: 1 }).lean(), TopicModel.find(hasPublishedClaims(), { _id: 1 }).lean()]);
+  // Not vacuous: every speaker and topic with published claims has its scorecard.
+  expect(await ScorecardModel.countDocuments()).toBe(speakers.length + topics.length);
+  await refreshScorecards(speakers.map((x) => x._id), topics.map((x) => x._id));
+  expect(await read()).toBe(before);
 });
 
 test('when a claim is public, then it has one update per public change, and lastUpdateAt is its latest development', async () => {

@@ -43,6 +43,8 @@ import * as text from './dataset-text';
 import { createRandom, type Random } from './random';
 import { ScorecardModel } from '../../models/scorecard.model';
 import { buildScorecard, SCORECARDS_MIGRATION, SCORED_CLAIM_FIELDS, type ScoredClaim } from '../../server/services/scorecard.service';
+import { CLAIM_SEARCH_MIGRATION } from '../../server/services/claim-search.service';
+import { UPDATE_SUMMARIES_MIGRATION } from '../../server/services/update-summaries.service';
 
 export interface GenerateDatasetOptions {
   /** Where to write: the embedded server's URI (`npm run db`, or the bench's child) or a MongoDB. */
@@ -165,6 +167,11 @@ async function writeScorecards(connection: Connection): Promise<void> {
   for (const g of groups.values()) await scorecards.updateOne({ kind: g.kind, ref: g.ref }, { $set: buildScorecard(g.claims) }, { upsert: true });
   const counters = connection.model(CounterModel.modelName, CounterModel.schema, CounterModel.collection.collectionName);
   await counters.collection.updateOne({ _id: SCORECARDS_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
+  // Claims carry their search fields and updates their summaryData, as the app writes them: the
+  // app's one-off backfills for data older than those fields have nothing to do here.
+  for (const mark of [CLAIM_SEARCH_MIGRATION, UPDATE_SUMMARIES_MIGRATION]) {
+    await counters.collection.updateOne({ _id: mark } as never, { $set: { value: 1 } }, { upsert: true });
+  }
 }
 
 /** Deterministic ObjectIds whose timestamp is when the document was created, as the app's would be. */
@@ -508,10 +515,11 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
 
     // A claim's updates wait for the claim: each carries its public state (status, speaker, topics), as recordUpdate writes it.
     let pendingUpdates: Doc[] = [];
-    const update = async (claim: Types.ObjectId, kind: UpdateKind, subject: Types.ObjectId, at: Date, summary: string) => {
+    // summaryData is what the editor actions store for the summary to be written in the reader's language.
+    const update = async (claim: Types.ObjectId, kind: UpdateKind, subject: Types.ObjectId, at: Date, summary: string, summaryData: Doc) => {
       counts.updates++;
       // recordUpdate upserts with $setOnInsert createdAt = new Date(): a few milliseconds after `at`.
-      pendingUpdates.push({ _id: ids.at(at), claim, kind, subject, at, summary: summary.slice(0, 500), createdAt: new Date(at.getTime() + random.int(1, 40)), __v: 0 });
+      pendingUpdates.push({ _id: ids.at(at), claim, kind, subject, at, summary: summary.slice(0, 500), summaryData, createdAt: new Date(at.getTime() + random.int(1, 40)), __v: 0 });
       return Promise.resolve();
     };
     // The published claims per speaker and topic, and in all: the counts the publishing use-cases keep.
@@ -577,7 +585,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
       if (publishedAt) {
         opTimes.push(publishedAt);
         // publishClaimNow: a fresh subject per publication; the summary is the title.
-        await update(claimId, 'claim-published', ids.at(publishedAt), publishedAt, title);
+        await update(claimId, 'claim-published', ids.at(publishedAt), publishedAt, title, { title });
       }
 
       // Measurements, in the order they were measured and added.
@@ -636,7 +644,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
         measurementDefinitions.push(definition);
         opTimes.push(addedAt);
         developments.push(asOf);
-        if (published) await update(claimId, 'measurement-added', id, addedAt, t('editor.measurement.summary', { definition }));
+        if (published) await update(claimId, 'measurement-added', id, addedAt, t('editor.measurement.summary', { definition }), { definition });
       }
 
       // Published claims: statements and events, a verdict, sometimes a correction.
@@ -668,7 +676,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
           counts.timelineEvents++;
           opTimes.push(addedAt);
           developments.push(at);
-          await update(claimId, eventKind === 'event' ? 'event-added' : 'statement-added', id, addedAt, t('editor.timeline.summary', { who, text: eventText }));
+          await update(claimId, eventKind === 'event' ? 'event-added' : 'statement-added', id, addedAt, t('editor.timeline.summary', { who, text: eventText }), { ...(who ? { who } : {}), text: eventText });
         }
         if (random.chance(0.45)) {
           const rating = random.pick(VERDICT_KEYS);
@@ -676,7 +684,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
           verdict = { rating, explanation: text.VERDICT_EXPLANATIONS[VERDICT_KEYS.indexOf(rating)]!, setAt };
           opTimes.push(setAt);
           developments.push(setAt);
-          await update(claimId, 'verdict-changed', ids.at(setAt), setAt, t('editor.verdict.summary', { label: t(`verdict.${rating}`) }));
+          await update(claimId, 'verdict-changed', ids.at(setAt), setAt, t('editor.verdict.summary', { label: t(`verdict.${rating}`) }), { rating });
         }
         if (random.chance(0.02)) {
           const at = clamp(maxDate(opTimes)!.getTime() + random.between(HOUR, 10 * DAY));
@@ -685,7 +693,7 @@ export async function generateDataset(options: GenerateDatasetOptions): Promise<
           corrections.push({ _id: id, at, text: note });
           opTimes.push(at);
           developments.push(at);
-          await update(claimId, 'correction', id, at, note);
+          await update(claimId, 'correction', id, at, note, { text: note });
         }
       }
       const deletedAt = status === 'deleted' ? clamp(maxDate(opTimes)!.getTime() + random.between(DAY, 60 * DAY)) : undefined;

@@ -44,6 +44,7 @@ import { createRandom, type Random } from './random';
 import { ScorecardModel } from '../../models/scorecard.model';
 import { buildScorecard, SCORECARDS_MIGRATION, SCORED_CLAIM_FIELDS, type ScoredClaim } from '../../server/services/scorecard.service';
 import { CLAIM_SEARCH_MIGRATION } from '../../server/services/claim-search.service';
+import { CLAIM_STATE_MIGRATION } from '../../server/services/claim-public-state.service';
 import { UPDATE_SUMMARIES_MIGRATION } from '../../server/services/update-summaries.service';
 
 export interface GenerateDatasetOptions {
@@ -167,9 +168,9 @@ async function writeScorecards(connection: Connection): Promise<void> {
   for (const g of groups.values()) await scorecards.updateOne({ kind: g.kind, ref: g.ref }, { $set: buildScorecard(g.claims) }, { upsert: true });
   const counters = connection.model(CounterModel.modelName, CounterModel.schema, CounterModel.collection.collectionName);
   await counters.collection.updateOne({ _id: SCORECARDS_MIGRATION } as never, { $set: { value: 1 } }, { upsert: true });
-  // Claims carry their search fields and updates their summaryData, as the app writes them: the
+  // Claims carry their stage and search fields and updates their summaryData, as the app writes them: the
   // app's one-off backfills for data older than those fields have nothing to do here.
-  for (const mark of [CLAIM_SEARCH_MIGRATION, UPDATE_SUMMARIES_MIGRATION]) {
+  for (const mark of [CLAIM_SEARCH_MIGRATION, UPDATE_SUMMARIES_MIGRATION, CLAIM_STATE_MIGRATION]) {
     await counters.collection.updateOne({ _id: mark } as never, { $set: { value: 1 } }, { upsert: true });
   }
 }

@@ -8,7 +8,7 @@ import { presentFeedLinks } from '../presenters/feed.presenter';
 import { presentUpdateSummary } from '../presenters/update-summary.presenter';
 import { buildClaimReview, jsonLdScriptContent } from '../services/claim-review.service';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
-import { createPresentContext, presentDate, speakerName } from '../presenters/present-context';
+import { createPresentContext, presentDate, speakerName, presentPagination } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATE_FILTERS, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
 import { presentScorecard, presentScorecardLine } from '../presenters/scorecard.presenter';
@@ -120,14 +120,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
           chartId: `profile-chart-${i + 1}`,
         };
       }),
-      pagination:
-        list.pageCount > 1
-          ? {
-              status: ctx.t('pagination.status', { page: list.page, pageCount: list.pageCount }),
-              previous: list.page > 1 ? hrefOf(list.page - 1) : null,
-              next: list.page < list.pageCount ? hrefOf(list.page + 1) : null,
-            }
-          : null,
+      pagination: presentPagination(ctx, list.page, list.pageCount, hrefOf),
     });
   }
 
@@ -158,14 +151,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
         claims: list.claims.map((c) => presentClaimCard(ctx, c)),
         countText: ctx.tp('claims.count', list.total),
         filters: filterMenus(ctx, options, query),
-        pagination:
-          list.pageCount > 1
-            ? {
-                status: ctx.t('pagination.status', { page: list.page, pageCount: list.pageCount }),
-                previous: list.page > 1 ? listHref(query, { page: list.page - 1 }) : null,
-                next: list.page < list.pageCount ? listHref(query, { page: list.page + 1 }) : null,
-              }
-            : null,
+        pagination: presentPagination(ctx, list.page, list.pageCount, (page) => listHref(query, { page })),
       });
     },
 

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../errors';
 import { validatedQuery } from '../middleware/validate';
 import { presentClaimCard } from '../presenters/claim.presenter';
 import { presentPageMeta } from '../presenters/page-meta.presenter';
-import { createPresentContext, type PresentContext } from '../presenters/present-context';
+import { createPresentContext, type PresentContext, presentPagination } from '../presenters/present-context';
 import { highlight, highlightedExcerpt, presentFacets, searchHref, wordMatcher } from '../presenters/search.presenter';
 import { SEARCH_QUERY_MAX, searchQuerySchema, type SearchQuery } from '../schemas/search-query.schemas';
 import { searchClaims, type SearchResult } from '../services/search.service';
@@ -49,14 +49,7 @@ export function searchController(config: Pick<Config, 'locale' | 'timeZone' | 's
         })),
         facets: presentFacets(ctx, result.facets, current),
         clearFiltersHref: query.topic || query.speaker || query.verdict || query.state ? searchHref({ q: query.q }) : null,
-        pagination:
-          result.pageCount > 1
-            ? {
-                status: ctx.t('pagination.status', { page: result.page, pageCount: result.pageCount }),
-                previous: result.page > 1 ? searchHref({ ...current, page: result.page - 1 }) : null,
-                next: result.page < result.pageCount ? searchHref({ ...current, page: result.page + 1 }) : null,
-              }
-            : null,
+        pagination: presentPagination(ctx, result.page, result.pageCount, (page) => searchHref({ ...current, page })),
       });
     },
 

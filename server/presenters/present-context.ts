@@ -37,3 +37,19 @@ export function presentDate(ctx: PresentContext, date: Date | null | undefined, 
 export function speakerName(ctx: PresentContext, speaker: { name: string; kind?: string | null }): string {
   return speaker.kind === 'unattributed' ? ctx.t('speaker.unattributed') : speaker.name;
 }
+
+export interface PresentedPagination {
+  status: string;
+  previous: string | null;
+  next: string | null;
+}
+
+/** The pagination partial's view-model, or null when everything fits on one page. */
+export function presentPagination(ctx: PresentContext, page: number, pageCount: number, hrefOf: (page: number) => string): PresentedPagination | null {
+  if (pageCount <= 1) return null;
+  return {
+    status: ctx.t('pagination.status', { page, pageCount }),
+    previous: page > 1 ? hrefOf(page - 1) : null,
+    next: page < pageCount ? hrefOf(page + 1) : null,
+  };
+}

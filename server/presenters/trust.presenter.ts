@@ -1,6 +1,6 @@
 import { VERDICT_SCALE } from '../../models/verdict-scale';
 import type { CorrectionsPage } from '../services/corrections.service';
-import { presentDate, type PresentContext } from './present-context';
+import { presentDate, type PresentContext, presentPagination } from './present-context';
 import { presentUpdateSummary } from './update-summary.presenter';
 
 /** The method page: the verdict scale as the model defines it, in order, and the zone days are counted in. */
@@ -20,13 +20,6 @@ export function presentCorrectionsPage(ctx: PresentContext, page: CorrectionsPag
       date: presentDate(ctx, c.at, 'day'),
       claim: { href: `/claims/${c.claim.slug}`, title: c.claim.title },
     })),
-    pagination:
-      page.pageCount > 1
-        ? {
-            status: ctx.t('pagination.status', { page: page.page, pageCount: page.pageCount }),
-            previous: page.page > 1 ? href(page.page - 1) : null,
-            next: page.page < page.pageCount ? href(page.page + 1) : null,
-          }
-        : null,
+    pagination: presentPagination(ctx, page.page, page.pageCount, href),
   };
 }

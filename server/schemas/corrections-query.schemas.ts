@@ -1,13 +1,4 @@
-import { z } from 'zod';
+import { claimListQuerySchema } from './claims-query.schemas';
 
-/** The corrections page's only parameter, as strict as the claims list's (see claims-query.schemas.ts). */
-export const correctionsQuerySchema = z.object({
-  page: z.preprocess(
-    (v) => (v === '' || v === undefined ? '1' : v),
-    z
-      .string()
-      .regex(/^\d{1,6}$/, 'invalid')
-      .transform(Number)
-      .refine((n) => n >= 1, 'invalid'),
-  ),
-});
+/** The corrections page's only parameter: the claims list's page, as strict (see claims-query.schemas.ts). */
+export const correctionsQuerySchema = claimListQuerySchema.pick({ page: true });

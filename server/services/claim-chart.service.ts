@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { scaleLinear, scaleLog, scaleUtc } from 'd3-scale';
 import { line } from 'd3-shape';
 import { timeFormatLocale, type TimeLocaleDefinition } from 'd3-time-format';
@@ -130,28 +131,11 @@ const STANDALONE_STYLE: Record<string, Record<string, string>> = {
   'chart__status-label': { fill: INK, 'font-size': '11' },
 };
 
+// d3-time-format's own fr-FR and en-GB definitions (JSON, loaded through its `./locale/*` export).
+const loadLocale = createRequire(__filename) as (id: string) => TimeLocaleDefinition;
 const TIME_LOCALES: Record<ChartLocale, TimeLocaleDefinition> = {
-  // d3-time-format's fr-FR and en-GB definitions (node_modules/d3-time-format/locale).
-  fr: {
-    dateTime: '%A %e %B %Y à %X',
-    date: '%d/%m/%Y',
-    time: '%H:%M:%S',
-    periods: ['AM', 'PM'],
-    days: ['dimanche', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi'],
-    shortDays: ['dim.', 'lun.', 'mar.', 'mer.', 'jeu.', 'ven.', 'sam.'],
-    months: ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'],
-    shortMonths: ['janv.', 'févr.', 'mars', 'avr.', 'mai', 'juin', 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'],
-  },
-  en: {
-    dateTime: '%a %e %b %X %Y',
-    date: '%d/%m/%Y',
-    time: '%H:%M:%S',
-    periods: ['AM', 'PM'],
-    days: ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'],
-    shortDays: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'],
-    months: ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'],
-    shortMonths: ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'],
-  },
+  fr: loadLocale('d3-time-format/locale/fr-FR'),
+  en: loadLocale('d3-time-format/locale/en-GB'),
 };
 
 export function escapeSvgText(text: string): string {

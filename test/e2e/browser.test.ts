@@ -64,3 +64,20 @@ describe('the public site in a real browser', () => {
     await page.close();
   });
 });
+
+describe('search in a real browser', () => {
+  it('when a reader without JavaScript types "Darmanin" in the header field and submits, then the results page lists his claims with the word marked', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${server.baseUrl}/`);
+    await page.getByLabel('Rechercher').first().fill('Darmanin');
+    await page.locator('.site-search button[type="submit"]').click();
+    await page.waitForURL(/\/search\?q=Darmanin$/);
+    expect(await page.locator('h1').innerText()).toBe('Recherche');
+    const titles = await page.locator('.claim-card__title').allInnerTexts();
+    expect(titles.some((t) => t.includes('182 000 faux pass sanitaires'))).toBe(true);
+    expect(await page.locator('.claim-card mark').count()).toBeGreaterThan(0);
+    expect(await page.locator('.search-facet a').count()).toBeGreaterThan(0);
+    await context.close();
+  });
+});

@@ -92,31 +92,29 @@ export async function searchClaims(query: SearchQuery, now: Date): Promise<Searc
   const textMatch: FilterQuery<Claim> = { $text: trusted({ $search: read.words.join(' ') }), ...filters };
   let mode: SearchMode = 'text';
   let match = textMatch;
-  let facets = await facetsOf(match, now);
+  let found = await matchesOf(match, mode, query.page, now);
   const last = read.words.at(-1)!;
-  if (facets.total === 0 && last.length >= MIN_PREFIX) {
+  if (found.total === 0 && last.length >= MIN_PREFIX) {
     const beginnings = read.words.filter((w) => w.length >= MIN_PREFIX).map((w) => w.slice(0, MAX_PREFIX));
     mode = 'prefix';
     match = { ...filters, 'search.prefixes': beginnings.length === 1 ? beginnings[0] : trusted({ $all: beginnings }) };
-    facets = await facetsOf(match, now);
+    found = await matchesOf(match, mode, query.page, now);
   }
-  const pageCount = Math.max(1, Math.ceil(facets.total / SEARCH_PER_PAGE));
+  const pageCount = Math.max(1, Math.ceil(found.total / SEARCH_PER_PAGE));
   const page = Math.min(query.page, pageCount);
-  const find =
-    mode === 'text'
-      ? ClaimModel.find(match, { score: { $meta: 'textScore' } }).sort({ score: { $meta: 'textScore' }, 'tracking.lastUpdateAt': -1, _id: -1 })
-      : ClaimModel.find(match).sort({ 'tracking.lastUpdateAt': -1, _id: -1 });
-  const claims = facets.total === 0 ? [] : await populateRefs(find.skip((page - 1) * SEARCH_PER_PAGE).limit(SEARCH_PER_PAGE));
+  // A page past the end shows the last one (rare: an old link after claims were unpublished).
+  if (page !== query.page && found.total > 0) found = await matchesOf(match, mode, page, now);
+  const claims = await claimsInOrder(found.pageIds);
   return {
     refused: null,
     query,
     mode,
     terms: { words: read.words, prefix: mode === 'prefix' ? last.slice(0, MAX_PREFIX) : null },
     claims,
-    total: facets.total,
+    total: found.total,
     page,
     pageCount,
-    facets: facets.facets,
+    facets: found.facets,
     topic,
     speaker,
   };
@@ -128,23 +126,46 @@ interface FacetRows {
   speakers: { _id: Types.ObjectId; count: number }[];
   verdicts: { _id: VerdictKey | null; count: number }[];
   states: { _id: { stage?: Claim['tracking'] extends infer T ? (T extends { stage?: infer S } ? S : never) : never; openDueAt?: Date | null }; count: number }[];
+  page: { _id: Types.ObjectId }[];
+}
+
+/** What the facets and the page's order read of a claim: its text and sources are never needed. */
+const MATCH_FIELDS = { speaker: 1, topics: 1, 'verdict.rating': 1, 'tracking.stage': 1, 'tracking.openDueAt': 1, 'tracking.lastUpdateAt': 1 } as const;
+
+/** The page's claims, whole, in the order the aggregate ranked their ids. */
+async function claimsInOrder(ids: Types.ObjectId[]): Promise<ClaimSummary[]> {
+  if (ids.length === 0) return [];
+  const claims = await populateRefs(ClaimModel.find({ _id: trusted({ $in: ids }) }));
+  const byId = new Map(claims.map((c) => [String(c._id), c]));
+  return ids.flatMap((id) => byId.get(String(id)) ?? []);
 }
 
 /**
- * The total and the four facets of the matches, in one aggregate whose first stage is the
- * match ($text first when searching by text). Each facet value's count is the total of the
+ * The total, the four facets and the ids of one page of the matches, in ONE aggregate whose
+ * first stage is the match ($text first when searching by text), then a projection of the
+ * few fields the facets and the order read. Each facet value's count is the total of the
  * list its link opens (the same match plus that filter): states go through claimState, the
- * one rule, over each distinct (stage, open due date).
+ * one rule, over each distinct (stage, open due date). The page is ranked by text score,
+ * then latest update (prefix matches: latest update only); its claims are then read whole by
+ * id, 20 at most.
  *
- * Cost: it reads every matching claim once (the text index or the prefix index gives the
- * candidates; the groups hold one row per distinct topic, speaker, verdict and due date). At
- * 10 000 claims a common word may match a few thousand: a few thousand documents decoded per
- * uncached request, then one small $in per facet for names. The render cache keeps the page
+ * Cost: every matching claim is read once, and only its projected fields (the embedded
+ * server decodes just those; MongoDB reads them from the document it fetches). At 10 000
+ * claims a common word may match a few thousand: the profile of 32 uncached searches showed
+ * the text and facet passes decoding whole claims twice, and mingo's $facet copying them
+ * (issue 14's note). Then one small $in per facet for names. The render cache keeps the page
  * until content changes.
  */
-async function facetsOf(match: FilterQuery<Claim>, now: Date): Promise<{ total: number; facets: SearchFacets }> {
+async function matchesOf(
+  match: FilterQuery<Claim>,
+  mode: SearchMode,
+  page: number,
+  now: Date,
+): Promise<{ total: number; facets: SearchFacets; pageIds: Types.ObjectId[] }> {
+  const order: Record<string, 1 | -1> = mode === 'text' ? { score: -1, 'tracking.lastUpdateAt': -1, _id: -1 } : { 'tracking.lastUpdateAt': -1, _id: -1 };
   const pipeline: PipelineStage[] = [
     { $match: match },
+    { $project: mode === 'text' ? { ...MATCH_FIELDS, score: { $meta: 'textScore' } } : MATCH_FIELDS },
     {
       $facet: {
         total: [{ $count: 'n' }],
@@ -152,12 +173,13 @@ async function facetsOf(match: FilterQuery<Claim>, now: Date): Promise<{ total: 
         speakers: [{ $group: { _id: '$speaker', count: { $sum: 1 } } }],
         verdicts: [{ $group: { _id: '$verdict.rating', count: { $sum: 1 } } }],
         states: [{ $group: { _id: { stage: '$tracking.stage', openDueAt: '$tracking.openDueAt' }, count: { $sum: 1 } } }],
+        page: [{ $sort: order }, { $skip: (page - 1) * SEARCH_PER_PAGE }, { $limit: SEARCH_PER_PAGE }, { $project: { _id: 1 } }],
       },
     },
   ];
   const [rows] = await ClaimModel.aggregate<FacetRows>(pipeline);
   const total = rows?.total[0]?.n ?? 0;
-  if (!rows || total === 0) return { total: 0, facets: { topics: [], speakers: [], verdicts: [], states: [] } };
+  if (!rows || total === 0) return { total: 0, facets: { topics: [], speakers: [], verdicts: [], states: [] }, pageIds: [] };
   const [topics, speakers] = await Promise.all([
     TopicModel.find({ _id: trusted({ $in: rows.topics.map((r) => r._id) }) }, TOPIC_FIELDS).lean<TopicRef[]>(),
     SpeakerModel.find({ _id: trusted({ $in: rows.speakers.map((r) => r._id) }) }, SPEAKER_FIELDS).lean<SpeakerRef[]>(),
@@ -170,6 +192,7 @@ async function facetsOf(match: FilterQuery<Claim>, now: Date): Promise<{ total: 
   const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
   return {
     total,
+    pageIds: rows.page.map((r) => r._id),
     facets: {
       topics: rows.topics
         .flatMap((r) => {

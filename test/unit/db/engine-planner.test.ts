@@ -96,3 +96,12 @@ describe('canonical keys', () => {
     expect(canonicalKey('1')).not.toBe(canonicalKey(1));
   });
 });
+
+test('when an exact plan reads a long $in list, then it returns exactly the listed documents (entries are not re-tested)', () => {
+  const wanted = Array.from({ length: 400 }, (_, i) => i * 3);
+  const res = findDocuments(small.getCollection('db', 'items'), { filter: { _id: { $in: [...wanted, 5000, 'x', null] } } }, small.counters);
+  expect(res.docs.map((d) => d._id as number).sort((a, b) => a - b)).toEqual(wanted.filter((n) => n < 1_000));
+  const tagged = findDocuments(small.getCollection('db', 'items'), { filter: { tags: { $in: ['t1', 't2', 'nope'] } } }, small.counters);
+  expect(tagged.docs.map((d) => d._id as number).sort((a, b) => a - b)).toEqual(Array.from({ length: 1_000 }, (_, i) => i).filter((i) => i % 100 === 1 || i % 100 === 2));
+  expect(tagged.stats.indexName).toBe('tags_1');
+});

@@ -104,6 +104,11 @@ export class Collection implements PlannableCollection {
     return encoded === undefined ? undefined : decodeDocument(encoded);
   }
 
+  getFields(idKey: string, wanted: readonly Uint8Array[]): Document | undefined {
+    const encoded = this.docsTree.get(idKey);
+    return encoded === undefined ? undefined : decodeFields(bytesOf(encoded), wanted);
+  }
+
   has(idKey: string): boolean {
     return this.docsTree.has(idKey);
   }

@@ -7,6 +7,7 @@ import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { MongoError } from '../errors';
 import { decodeDocument } from './collection';
+import { decodeFields, fieldNames } from './bson-fields';
 import { isPlainObject } from './document-utils';
 import { candidatePlans, walkPlan, type CandidatePlan, type PlannableCollection, type SortSpec } from './planner';
 import type { TextIndex } from './text-search';
@@ -31,6 +32,8 @@ export interface EngineCounters {
 export interface ReadTarget extends PlannableCollection {
   readonly ns: string;
   getDoc(idKey: string): Document | undefined;
+  /** The document with only the named top-level fields decoded (see bson-fields.ts). */
+  getFields(idKey: string, wanted: readonly Uint8Array[]): Document | undefined;
   getTextIndex(): TextIndex | null;
 }
 
@@ -57,6 +60,73 @@ export interface MatchOptions {
   stopAfter?: number;
   /** The order wanted; a plan that provides it stops at `stopAfter`, others sort afterwards. */
   sort?: SortSpec;
+  /**
+   * The top-level fields the caller will read (see `neededFields`): only those are decoded.
+   * Unset, whole documents are. A claim's statement and sources are never decoded for a
+   * list or a facet count that reads its speaker and dates.
+   */
+  fields?: readonly Uint8Array[] | null;
+}
+
+/** Decodes what the read needs: the named fields, or the whole document. */
+function readDoc(target: ReadTarget, idKey: string, encoded: string | undefined, fields: readonly Uint8Array[] | null | undefined): Document | undefined {
+  if (fields) return encoded !== undefined ? decodeFields(Buffer.from(encoded, 'latin1'), fields) : target.getFields(idKey, fields);
+  return encoded !== undefined ? decodeDocument(encoded) : target.getDoc(idKey);
+}
+
+const LOGICAL_OPERATORS = new Set(['$and', '$or', '$nor']);
+
+/**
+ * The top-level fields a filter reads, or null when it cannot tell (`$expr`, `$where`,
+ * `$jsonSchema`…: then whole documents are decoded). `$text` reads the text index.
+ */
+export function filterRoots(filter: Document): string[] | null {
+  const roots: string[] = [];
+  for (const [key, value] of Object.entries(filter) as [string, unknown][]) {
+    if (key === '$text' || key === '$comment') continue;
+    if (LOGICAL_OPERATORS.has(key)) {
+      if (!Array.isArray(value)) return null;
+      for (const clause of value) {
+        const inner = isPlainObject(clause) ? filterRoots(clause) : null;
+        if (!inner) return null;
+        roots.push(...inner);
+      }
+    } else if (key.startsWith('$')) {
+      return null;
+    } else {
+      roots.push(key.split('.')[0] as string);
+    }
+  }
+  return roots;
+}
+
+/**
+ * The top-level fields an inclusion projection keeps (`{ a: 1, 'b.c': 1, s: { $meta: 'textScore' } }`),
+ * or null for anything else (exclusions, expressions, `$slice`, `$elemMatch`, only `$meta`): whole documents then.
+ */
+export function inclusionRoots(projection: Document | undefined): string[] | null {
+  if (!projection || Object.keys(projection).length === 0) return null;
+  const roots: string[] = [];
+  for (const [key, value] of Object.entries(projection) as [string, unknown][]) {
+    if (isTextScoreMeta(value)) continue;
+    if (key === '_id' && (value === 0 || value === false)) continue;
+    if (value !== 1 && value !== true) return null;
+    roots.push(key.split('.')[0] as string);
+  }
+  // `{ score: { $meta: 'textScore' } }` or `{ _id: 0 }` alone keeps every other field.
+  return roots.length > 0 ? roots : null;
+}
+
+/**
+ * What to decode for a read that filters, sorts and then keeps an inclusion projection: the
+ * union of their top-level fields and `_id`; null (everything) when any part cannot say.
+ */
+export function neededFields(filter: Document | undefined, sort: Document | undefined, projection: Document | undefined): Uint8Array[] | null {
+  const kept = inclusionRoots(projection);
+  const read = filterRoots(filter ?? {});
+  if (!kept || !read) return null;
+  const sorted = Object.keys(sort ?? {}).map((k) => k.split('.')[0] as string);
+  return fieldNames(['_id', ...kept, ...read, ...sorted]);
 }
 
 /** MongoDB's multi-planner gives each candidate a trial of this many reads in total. */
@@ -74,6 +144,7 @@ class PlanRunner {
     private readonly target: ReadTarget,
     readonly plan: CandidatePlan,
     private readonly query: Query,
+    private readonly fields: readonly Uint8Array[] | null | undefined,
   ) {
     this.iterator = walkPlan(target, plan, this.keys);
     this.seen = plan.dedupe ? new Set() : null;
@@ -91,10 +162,12 @@ class PlanRunner {
       if (this.seen.has(idKey)) return true;
       this.seen.add(idKey);
     }
-    const doc = encoded !== undefined ? decodeDocument(encoded) : this.target.getDoc(idKey);
+    const doc = readDoc(this.target, idKey, encoded, this.fields);
     if (doc === undefined) return true;
     this.docs++;
-    if (this.query.test(doc)) this.matches.push(doc);
+    // An exact plan's entries are all matches (as countDocuments relies on): mingo's $in over
+    // a few hundred ids hashed the whole list for every document.
+    if (this.plan.exact || this.query.test(doc)) this.matches.push(doc);
     return true;
   }
 
@@ -108,9 +181,16 @@ class PlanRunner {
  * Runs a filter through the best plan (see planner.ts). The documents come back in the
  * sort's order when the winning plan provides it (`stats.sortedByIndex`), else in index order.
  */
-function executePlans(target: ReadTarget, filter: Document, query: Query, sort: SortSpec, need: number | undefined): { docs: Document[]; stats: ExecutionStats } {
+function executePlans(
+  target: ReadTarget,
+  filter: Document,
+  query: Query,
+  sort: SortSpec,
+  need: number | undefined,
+  fields: readonly Uint8Array[] | null | undefined,
+): { docs: Document[]; stats: ExecutionStats } {
   const plans = candidatePlans(target, filter, sort);
-  const runners = plans.map((plan) => new PlanRunner(target, plan, query));
+  const runners = plans.map((plan) => new PlanRunner(target, plan, query, fields));
   let winner: PlanRunner | undefined = runners.length === 1 ? runners[0] : undefined;
   if (!winner) {
     let works = 0;
@@ -177,7 +257,7 @@ export function matchDocuments(
     const scores = new Map<Document, number>();
     let examined = 0;
     for (const [idKey, score] of textScores) {
-      const doc = target.getDoc(idKey);
+      const doc = readDoc(target, idKey, undefined, opts.fields);
       if (!doc) continue;
       examined++;
       if (!query.test(doc)) continue;
@@ -191,7 +271,7 @@ export function matchDocuments(
     return { docs, scores, stats };
   }
 
-  const { docs, stats } = executePlans(target, rest, query, opts.sort ?? [], opts.stopAfter);
+  const { docs, stats } = executePlans(target, rest, query, opts.sort ?? [], opts.stopAfter, opts.fields);
   counters.docsExamined += stats.docsExamined;
   counters.keysExamined += stats.keysExamined;
   return { docs, scores: null, stats };
@@ -287,6 +367,7 @@ export function findDocuments(coll: ReadTarget | undefined, spec: FindSpec, coun
   const matched = matchDocuments(coll, spec.filter, counters, {
     stopAfter: limited && !byScore ? (spec.skip ?? 0) + (spec.limit ?? 0) : undefined,
     sort: sort ?? [],
+    fields: neededFields(spec.filter, spec.sort, spec.projection),
   });
   let docs = decorateWithScores(matched.docs, matched.scores);
   if (hasSort && spec.sort && (byScore || !matched.stats.sortedByIndex)) docs = sortDocuments(docs, spec.sort, matched.scores !== null);
@@ -432,7 +513,10 @@ export function aggregateDocuments(ctx: AggregateContext, pipeline: Document[]):
     input = found.docs;
     stats = found.stats;
   } else {
-    const matched = matchDocuments(ctx.coll, filter, ctx.counters);
+    // A `$project` right after the match says which fields the rest of the pipeline can see.
+    const next = pipeline[i];
+    const projection = stageName(next) === '$project' && isPlainObject(next?.$project) ? next.$project : undefined;
+    const matched = matchDocuments(ctx.coll, filter, ctx.counters, { fields: neededFields(filter, undefined, projection) });
     hasScores = matched.scores !== null;
     input = decorateWithScores(matched.docs, matched.scores);
     stats = matched.stats;

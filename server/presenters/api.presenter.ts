@@ -3,6 +3,7 @@ import type { Types } from 'mongoose';
 import type { Config } from '../config';
 import type { ClaimPage, ClaimSummary, SpeakerRef, TopicRef, VerdictTotal } from '../services/claims-query.service';
 import { claimState } from '../services/claim-state.service';
+import { scorecardAt, type ScorecardView, type StoredScorecard } from '../services/scorecard.service';
 import { claimUrl, headlineFigure, measurementUnit, roundRatio, type PublicUpdateRow } from '../services/open-data.service';
 import type { TimelineEntryInput } from '../services/timeline.service';
 import { deadlineStatus, isCoarse, numericGap, orderTimeline } from './claim.presenter';
@@ -255,16 +256,35 @@ export function apiUpdate(ctx: ApiContext, u: PublicUpdateRow) {
  * A speaker or topic with how its published claims are rated (`rating: null` counts those
  * not rated yet) and where to page through them.
  */
+/**
+ * A scorecard as data, from the same `scorecardAt` the pages render: states at the request's
+ * time, verdicts (`null` for claims not rated yet), the median % realised (in percent, to two
+ * decimals as `percentRealised`; null when no measured count claim has a same-quantity
+ * headline) and the deadlines.
+ */
+export function apiScorecard(view: ScorecardView) {
+  return {
+    claims: view.claims,
+    states: Object.fromEntries(view.states.map((s) => [s.key, s.count])),
+    verdicts: view.verdicts.map((v) => ({ rating: v.key === 'none' ? null : v.key, count: v.count })),
+    medianRealisedPercent: roundRatio(view.medianShare),
+    medianOverClaims: view.shareCount,
+    proxyHeadlinesLeftOut: view.proxyHeadlines,
+    deadlines: view.deadlines,
+  };
+}
+
 export function apiProfile<T extends { slug: string }>(
   ctx: ApiContext,
   entity: T,
   filter: 'speaker' | 'topic',
-  { totals, total }: { totals: VerdictTotal[]; total: number },
+  { totals, total, scorecard }: { totals: VerdictTotal[]; total: number; scorecard: StoredScorecard | null },
 ) {
   return {
     ...entity,
     claimCount: total,
     verdictTotals: totals.map((t) => ({ rating: t.key === 'none' ? null : t.key, count: t.count })),
+    scorecard: apiScorecard(scorecardAt(scorecard, ctx.now, ctx.timeZone)),
     claimsApiUrl: `${ctx.siteUrl}/api/v1/claims?${filter}=${entity.slug}`,
   };
 }

@@ -207,6 +207,27 @@ describe('scorecards kept on write', () => {
     await request(seeded.app).get('/topics').expect(200);
     await request(seeded.app).get('/speakers?page=abc').expect(400);
   });
+
+  it('when a speaker or topic is read through the API, then it carries the scorecard its claims add up to', async () => {
+    const profiles: [string, Record<string, unknown>][] = [
+      ['/api/v1/speakers/orateur-bilan-a', { speaker: speakerA }],
+      ['/api/v1/topics/theme-bilan', { topics: topic }],
+    ];
+    for (const [path, match] of profiles) {
+      const expected = await recount(match);
+      const { data } = (await request(seeded.app).get(path).expect(200)).body as { data: { scorecard: unknown } };
+      expect(data.scorecard).toEqual({
+        claims: expected.claims,
+        states: Object.fromEntries(expected.states.map((s) => [s.key, s.count])),
+        verdicts: expected.verdicts.map((v) => ({ rating: v.key === 'none' ? null : v.key, count: v.count })),
+        medianRealisedPercent: expected.medianShare === null ? null : Math.round(expected.medianShare * 100) / 100,
+        medianOverClaims: expect.any(Number),
+        proxyHeadlinesLeftOut: expect.any(Number),
+        deadlines: expect.objectContaining({ overdue: expected.overdue, daysOverdue: expected.daysOverdue }),
+      });
+      expect((data.scorecard as { claims: number }).claims).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('scorecards of the seed', () => {

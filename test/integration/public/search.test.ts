@@ -3,6 +3,7 @@ import mongoose from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import { SpeakerModel } from '../../../models/speaker.model';
 import { TopicModel } from '../../../models/topic.model';
+import { refreshClaimSearch } from '../../../server/services/claim-search.service';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
 
 /*
@@ -167,9 +168,33 @@ describe('search', () => {
     expect(await slugsOf('quuxification')).toEqual([]);
   });
 
-  it('when results span pages, then the API paginates 20 per page with stable totals', async () => {
-    const body = await apiSearch({ q: 'Darmanin' });
-    expect(body.pagination.perPage).toBe(20);
-    expect(body.data.length).toBe(Math.min(20, body.pagination.total));
+  it('when results span pages, then the pages split them 20 and 5 in score order, and a page past the end shows the last one', async () => {
+    const model = (await ClaimModel.findOne({ slug: PASS_CLAIM }).lean())!;
+    const copies = Array.from({ length: 25 }, (_, i) => {
+      const rest: Partial<typeof model> = { ...model };
+      delete rest._id;
+      delete rest.search;
+      // Titles repeat the word a different number of times: distinct scores, so a stable order.
+      return { ...rest, slug: `zorglub-${i}`, title: `Zorglub ${'zorglub '.repeat(i % 5)}numéro ${i}` };
+    });
+    const inserted = await ClaimModel.insertMany(copies);
+    for (const claim of inserted) await refreshClaimSearch(claim._id);
+    try {
+      const first = await apiSearch({ q: 'zorglub' });
+      const second = await apiSearch({ q: 'zorglub', page: '2' });
+      const past = await apiSearch({ q: 'zorglub', page: '99' });
+      expect(first.pagination).toEqual({ total: 25, page: 1, pageCount: 2, perPage: 20 });
+      expect(second.pagination).toEqual({ total: 25, page: 2, pageCount: 2, perPage: 20 });
+      expect(past.pagination.page).toBe(2);
+      expect(past.data).toEqual(second.data);
+      expect(first.data.length).toBe(20);
+      const all = [...first.data, ...second.data].map((c) => c.slug);
+      expect(new Set(all).size).toBe(25);
+      // The most "zorglub" titles first (4 repeats: i % 5 === 4).
+      expect(first.data.slice(0, 5).map((c) => Number(c.slug.split('-')[1]) % 5)).toEqual([4, 4, 4, 4, 4]);
+      expect(first.facets.speakers).toEqual([expect.objectContaining({ count: 25 })]);
+    } finally {
+      await ClaimModel.deleteMany({ _id: mongoose.trusted({ $in: inserted.map((c) => c._id) }) });
+    }
   });
 });

@@ -3,12 +3,16 @@
  * its content does (a deadline passing, midnight), with no write involved; and the cache
  * keeps within its byte budget.
  */
+import http, { type IncomingHttpHeaders } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
 import { SpeakerModel } from '../../../models/speaker.model';
 import { createApp } from '../../../server/app';
 import { storedClaimState } from '../../../server/services/claim-state.service';
-import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
+import { negotiateEncoding, type RenderCacheHandler } from '../../../server/middleware/render-cache';
 import type { ContentVersions } from '../../../server/services/content-version.service';
 import { silentLogger, testConfig } from '../../helpers/app';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
@@ -94,4 +98,79 @@ test('when a public URL answers an error, then it carries none of the cache vali
   expect(res.headers.etag).toBeUndefined();
   expect(res.headers['last-modified']).toBeUndefined();
   expect(res.headers['cache-control'] ?? '').not.toContain('s-maxage');
+});
+
+/** A raw GET (no decompression) on a listening copy of the app. */
+async function rawGet(path: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }> {
+  const server = seeded.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  try {
+    const { port } = server.address() as AddressInfo;
+    return await new Promise((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path, headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+        })
+        .on('error', reject);
+    });
+  } finally {
+    server.close();
+  }
+}
+
+describe('compression of cached responses', () => {
+  const PAGE = '/claims';
+
+  beforeAll(async () => {
+    await (seeded.app.locals.contentVersions as ContentVersions).settled();
+    await rawGet(PAGE, {}); // rendered and stored
+  });
+
+  test('when a cached page is asked for with br or gzip, then it is sent compressed, decoding to the very bytes sent plain', async () => {
+    const plain = await rawGet(PAGE, {});
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.body.length).toBeGreaterThan(5_000);
+    const br = await rawGet(PAGE, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(plain.body)).toBe(true);
+    expect(br.body.length).toBeLessThan(plain.body.length / 3);
+    const gz = await rawGet(PAGE, { 'Accept-Encoding': 'gzip;q=1, br;q=0' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(plain.body)).toBe(true);
+    for (const res of [plain, br, gz]) expect(res.headers.vary).toMatch(/Accept-Encoding/);
+    expect(new Set([plain.headers.etag, br.headers.etag, gz.headers.etag]).size).toBe(3);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+  });
+
+  test('when If-None-Match names any encoding of the page, then the answer is 304 with the ETag of the encoding asked for', async () => {
+    const br = await rawGet(PAGE, { 'Accept-Encoding': 'br' });
+    const plain = await rawGet(PAGE, {});
+    const notModified = await rawGet(PAGE, { 'Accept-Encoding': 'br', 'If-None-Match': plain.headers.etag! });
+    expect(notModified.status).toBe(304);
+    expect(notModified.headers.etag).toBe(br.headers.etag);
+    expect((await rawGet(PAGE, { 'If-None-Match': `W/${br.headers.etag!}` })).status).toBe(304);
+  });
+
+  test('when the client refuses every encoding, asks for none, or the response is small or binary, then it is sent as is', async () => {
+    expect((await rawGet(PAGE, { 'Accept-Encoding': 'identity' })).headers['content-encoding']).toBeUndefined();
+    expect((await rawGet(PAGE, { 'Accept-Encoding': 'br;q=0, gzip;q=0' })).headers['content-encoding']).toBeUndefined();
+    expect((await rawGet(PAGE, { 'Accept-Encoding': '*' })).headers['content-encoding']).toBe('br');
+    const png = `${DEADLINE_CLAIM}/share.png`;
+    await rawGet(png, {});
+    const image = await rawGet(png, { 'Accept-Encoding': 'br, gzip' });
+    expect(image.headers['content-type']).toBe('image/png');
+    expect(image.headers['content-encoding']).toBeUndefined();
+  });
+});
+
+test('when Accept-Encoding is parsed, then q-values and * decide, and brotli is preferred', () => {
+  expect(negotiateEncoding(undefined)).toBeNull();
+  expect(negotiateEncoding('gzip, deflate')).toBe('gzip');
+  expect(negotiateEncoding('gzip, br')).toBe('br');
+  expect(negotiateEncoding('br;q=0, gzip;q=0.5')).toBe('gzip');
+  expect(negotiateEncoding('*;q=0')).toBeNull();
+  expect(negotiateEncoding('*, br;q=0')).toBe('gzip');
+  expect(negotiateEncoding('compress')).toBeNull();
 });

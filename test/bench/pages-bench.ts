@@ -63,6 +63,8 @@ interface PageUrl {
   target: Target;
   /** Sent with If-None-Match: the ETag of the claim page's first response; every answer must be 304. */
   conditional?: boolean;
+  /** Sent with every request of this row (e.g. Accept-Encoding, as browsers send it). */
+  headers?: Record<string, string>;
 }
 
 /** The slugs a dataset's URLs need. */
@@ -120,6 +122,7 @@ function urlsFor(dataset: PageDataset): PageUrl[] {
     { label: 'topic feed', path: `/topics/${topic}/feed.xml`, target: PAGE_TARGET },
     { label: 'API claims', path: '/api/v1/claims', target: PAGE_TARGET },
     { label: 'speaker page (scorecard)', path: `/speakers/${speaker}`, target: PAGE_TARGET },
+    { label: 'speaker page, brotli', path: `/speakers/${speaker}`, target: PAGE_TARGET, headers: { 'accept-encoding': 'gzip, deflate, br' } },
     { label: 'topic page (scorecard)', path: `/topics/${topic}`, target: PAGE_TARGET },
     { label: 'speakers index', path: '/speakers', target: PAGE_TARGET },
     { label: 'claim page, 304', path: `/claims/${claim}`, target: NOT_MODIFIED_TARGET, conditional: true },
@@ -217,7 +220,7 @@ async function benchDataset(dataset: PageDataset, helloUrl: string, settings: Lo
 
     // 1. The first request of each URL, before anything is cached (the conditional GET comes later).
     const first = new Map<PageUrl, FirstRender>();
-    for (const url of urls) if (!url.conditional) first.set(url, await timedGet(app.baseUrl + url.path));
+    for (const url of urls) if (!url.conditional) first.set(url, await timedGet(app.baseUrl + url.path, url.headers));
     let etag: string | null = null;
     const searchTimes: number[] = [];
     for (const q of uncachedSearches()) searchTimes.push((await timedGet(`${app.baseUrl}/search?q=${encodeURIComponent(q)}`)).ms);
@@ -235,7 +238,7 @@ async function benchDataset(dataset: PageDataset, helloUrl: string, settings: Lo
         etag = (await timedGet(app.baseUrl + url.path)).etag;
         first.set(url, await timedGet(app.baseUrl + url.path, etag ? { 'if-none-match': etag } : {}));
       }
-      const headers: Record<string, string> = url.conditional && etag ? { 'if-none-match': etag } : {};
+      const headers: Record<string, string> = { ...url.headers, ...(url.conditional && etag ? { 'if-none-match': etag } : {}) };
       loaded.set(url, await load(app.baseUrl + url.path, settings, headers, url.conditional === true));
     }
     await measureHello();

@@ -5,6 +5,7 @@ import { authController } from '../controllers/auth.controller';
 import { editorController } from '../controllers/editor.controller';
 import { editorClaimsController } from '../controllers/editor-claims.controller';
 import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
+import { snapshotsController } from '../controllers/snapshots.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken, loginCsrf } from '../middleware/csrf';
 import { takeSavedNotice } from '../middleware/saved-notice';
@@ -69,6 +70,7 @@ export function accountRouter(
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
+  router.get('/editor/snapshots/:id', snapshotsController().showForEditor);
   editorPeopleRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken, takeSavedNotice);

@@ -25,7 +25,7 @@ export interface AccountRouterOptions {
  * check is here, since it needs no session.
  */
 export function accountRouter(
-  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret'>,
+  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret' | 'fetchAllowPrivate'>,
   clock: () => Date,
   options: AccountRouterOptions,
 ): Router {
@@ -66,6 +66,7 @@ export function accountRouter(
   );
   router.get('/editor/claims/:id/measurements/:measurementId/remove', measurements.confirmRemoval);
   router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedRemoval);
+  router.post('/editor/claims/:id/measurements/:measurementId/archive', validateBody(measurements.archiveSchema), measurements.archiveSource, measurements.rejectedArchive);
   router.get('/editor/claims/:id/timeline/new', measurements.newTimelineEntry);
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);

@@ -44,7 +44,7 @@ export interface PresentedSource {
 function presentSnapshot(ctx: PresentContext, source: SourceLike, outlet: string): PresentedSnapshot | null {
   if (!source.snapshot) return null;
   const date = presentDate(ctx, source.snapshotAt, 'day')?.text ?? '—';
-  return { href: `/snapshots/${source.snapshot.toHexString()}`, text: ctx.t('source.snapshot', { date }), label: ctx.t('source.snapshot_label', { outlet, date }) };
+  return { href: `${ctx.snapshotsPath ?? '/snapshots'}/${source.snapshot.toHexString()}`, text: ctx.t('source.snapshot', { date }), label: ctx.t('source.snapshot_label', { outlet, date }) };
 }
 
 export function presentSource(ctx: PresentContext, source: SourceLike | null | undefined): PresentedSource | null {

@@ -109,6 +109,17 @@ describe('archiving a measurement’s source', () => {
     expect(copy.text).toBe(PAGE);
   });
 
+  it('when an editor previews the claim, then its archived source links to the editors’ copy, which a draft’s copy needs', async () => {
+    const m = await publishedMeasurement(source.url('/preview.html'));
+    await pressArchive(editor, m);
+    const snapshotId = String((await MeasurementModel.findById(m.measurementId).lean())!.source.snapshot);
+
+    const preview = (await editor.get(`/editor/claims/${m.claimId}/preview`).expect(200)).text;
+
+    expect(preview).toContain(`href="/editor/snapshots/${snapshotId}"`);
+    await editor.get(`/editor/snapshots/${snapshotId}`).expect(200);
+  });
+
   it('when the English site shows an archived source, then it reads "archived on" with the date as the English site writes dates', async () => {
     const m = await publishedMeasurement(source.url('/en.html'));
     await pressArchive(editor, m);

@@ -5,6 +5,7 @@ import { authController } from '../controllers/auth.controller';
 import { editorController } from '../controllers/editor.controller';
 import { editorClaimsController } from '../controllers/editor-claims.controller';
 import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
+import { snapshotsController } from '../controllers/snapshots.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken, loginCsrf } from '../middleware/csrf';
 import { takeSavedNotice } from '../middleware/saved-notice';
@@ -24,7 +25,7 @@ export interface AccountRouterOptions {
  * check is here, since it needs no session.
  */
 export function accountRouter(
-  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret'>,
+  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret' | 'fetchAllowPrivate'>,
   clock: () => Date,
   options: AccountRouterOptions,
 ): Router {
@@ -65,10 +66,12 @@ export function accountRouter(
   );
   router.get('/editor/claims/:id/measurements/:measurementId/remove', measurements.confirmRemoval);
   router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedRemoval);
+  router.post('/editor/claims/:id/measurements/:measurementId/archive', validateBody(measurements.archiveSchema), measurements.archiveSource, measurements.rejectedArchive);
   router.get('/editor/claims/:id/timeline/new', measurements.newTimelineEntry);
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
+  router.get('/editor/snapshots/:id', snapshotsController().showForEditor);
   editorPeopleRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken, takeSavedNotice);

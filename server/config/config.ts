@@ -16,13 +16,33 @@ const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
 const TRUST_PROXY_HELP =
   'must be unset (or false), the number of proxies in front (e.g. 1), or their addresses: loopback, linklocal, uniquelocal, IPs or CIDRs, comma-separated';
 
-function isProxyAddress(item: string): boolean {
-  if (PROXY_NAMES.includes(item)) return true;
+/** An IP address or a CIDR block (`10.0.0.0/8`, `::1/128`), in the forms `net.isIP` accepts. */
+function isAddressOrBlock(item: string): boolean {
   const [address = '', prefix, ...rest] = item.split('/');
   const family = isIP(address);
   if (family === 0 || rest.length > 0) return false;
   return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
 }
+
+function isProxyAddress(item: string): boolean {
+  return PROXY_NAMES.includes(item) || isAddressOrBlock(item);
+}
+
+/**
+ * The private addresses that fetching a data source may reach (SSRF): none by default. A
+ * newsroom's intranet, or the tests' local server, names them: IPs or CIDRs, comma-separated.
+ */
+const fetchAllowPrivateSchema = z.preprocess(
+  (v) => (v === undefined ? '' : v),
+  z
+    .string()
+    .transform((v) => v.trim())
+    .refine(
+      (v) => v === '' || v.split(',').every((item) => isAddressOrBlock(item.trim())),
+      'must be unset or comma-separated IP addresses or CIDR blocks, e.g. 127.0.0.1 or 10.0.0.0/8,::1',
+    )
+    .transform((v): readonly string[] => Object.freeze(v === '' ? [] : v.split(',').map((item) => item.trim()))),
+);
 
 /**
  * Which peers may tell Express the client's address and protocol (X-Forwarded-For/-Proto).
@@ -107,6 +127,7 @@ const envSchema = z.object({
       .transform(Number)
       .refine((n) => n <= 86_400, 'must be a whole number of seconds from 0 (off) to 86400'),
   ),
+  FETCH_ALLOW_PRIVATE: fetchAllowPrivateSchema,
   LOG_LEVEL: z.preprocess(
     (v) => (v === '' || v === undefined ? 'info' : v),
     z.enum(LOG_LEVELS, { message: `must be one of: ${LOG_LEVELS.join(', ')}` }),
@@ -127,6 +148,8 @@ export interface Config {
   readonly secureCookies: boolean;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses. */
   readonly trustProxy: false | number | readonly string[];
+  /** Private addresses (IPs, CIDRs) that fetching a source may reach; empty: only public ones. */
+  readonly fetchAllowPrivate: readonly string[];
   readonly locale: Locale;
   readonly timeZone: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -197,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     siteUrl,
     secureCookies: siteUrl.startsWith('https://'),
     trustProxy: e.TRUST_PROXY,
+    fetchAllowPrivate: e.FETCH_ALLOW_PRIVATE,
     locale: e.SITE_LOCALE,
     timeZone: e.TZ_NEWSROOM,
     logLevel: e.LOG_LEVEL,

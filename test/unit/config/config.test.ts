@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       timeZone: 'Europe/Paris',
       logLevel: 'info',
       trustProxy: false,
+      fetchAllowPrivate: [],
       sessionSecretGenerated: true,
       watchTemplates: false,
       sourcePollSeconds: 60,
@@ -87,6 +88,27 @@ describe('loadConfig', () => {
   ])('when TRUST_PROXY is %j, then Express is told %j', (value, expected) => {
     expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
+
+  it.each([
+    ['', []],
+    ['127.0.0.1', ['127.0.0.1']],
+    [' 127.0.0.0/8 , ::1,10.1.0.0/16', ['127.0.0.0/8', '::1', '10.1.0.0/16']],
+  ])('when FETCH_ALLOW_PRIVATE is %j, then fetching sources may reach %j', (value, expected) => {
+    const allowed = loadConfig({ FETCH_ALLOW_PRIVATE: value }).fetchAllowPrivate;
+    expect(allowed).toEqual(expected);
+    expect(Object.isFrozen(allowed)).toBe(true);
+  });
+
+  it.each(['localhost', '127.0.0.1/33', '10.0.0.0/8,', '999.0.0.1', 'loopback', 'true'])(
+    'when FETCH_ALLOW_PRIVATE is %j, then boot stops with one line naming it',
+    (value) => {
+      expect(() => loadConfig({ FETCH_ALLOW_PRIVATE: value })).toThrow(
+        new ConfigError(
+          `Invalid configuration: FETCH_ALLOW_PRIVATE must be unset or comma-separated IP addresses or CIDR blocks, e.g. 127.0.0.1 or 10.0.0.0/8,::1 (got "${value}")`,
+        ),
+      );
+    },
+  );
 
   it('when SESSION_SECRET is too short, then the error names it without echoing the secret', () => {
     let error: unknown;

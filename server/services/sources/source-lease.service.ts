@@ -38,7 +38,8 @@ export interface LeasedSource {
   token: string;
 }
 
-const leaseFreeAt = (now: Date) => trusted({ $or: [{ 'lease.until': { $exists: false } }, { 'lease.until': null }, { 'lease.until': { $lte: now } }] });
+/** No lease, or an expired one. Operators are trusted() one by one: production sets sanitizeFilter. */
+const leaseFreeAt = (now: Date) => ({ $or: [{ 'lease.until': trusted({ $exists: false }) }, { 'lease.until': null }, { 'lease.until': trusted({ $lte: now }) }] });
 
 function takeLease(now: Date, owner: string) {
   const token = randomUUID();

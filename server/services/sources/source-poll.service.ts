@@ -25,7 +25,7 @@ export interface PollDeps {
   /** Fetches a source's URL safely (no private address, size and time limits, content types of its format). */
   fetchFile: (url: string, format: SourceFormat) => Promise<FetchedFile>;
   /** Stores a fetched response; its id goes on the proposal (and the measurement, once approved). */
-  storeSnapshot: (fetched: FetchedFile) => Promise<SnapshotRef>;
+  storeSnapshot: (fetched: FetchedFile) => Promise<SnapshotRef | null>;
   /** A fetch failure's code (safe-fetch's SourceFetchError), or null for an error that is not the source's fault. */
   fetchFailureCode: (err: unknown) => string | null;
   clock: () => Date;

@@ -11,6 +11,8 @@ const sourceErrorSchema = new Schema(
   {
     code: { type: String, required: true, maxlength: 60 },
     message: { type: String, maxlength: 1000 },
+    /** The HTTP status, when the source answered one it should not have. */
+    status: { type: Number },
     at: { type: Date, required: true },
   },
   { _id: false },

@@ -11,6 +11,7 @@ import { takeSavedNotice } from '../middleware/saved-notice';
 import { validateBody, validateQuery } from '../middleware/validate';
 import { newClaimQuerySchema } from '../schemas/editor-query.schemas';
 import { editorPeopleRoutes } from './editor-people.routes';
+import { editorSourcesRoutes } from './editor-sources.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
 import type { LoginThrottle } from '../services/login-throttle.service';
 
@@ -24,7 +25,7 @@ export interface AccountRouterOptions {
  * check is here, since it needs no session.
  */
 export function accountRouter(
-  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret'>,
+  config: Pick<Config, 'locale' | 'timeZone' | 'secureCookies' | 'sessionSecret' | 'fetchAllowPrivate'>,
   clock: () => Date,
   options: AccountRouterOptions,
 ): Router {
@@ -70,6 +71,7 @@ export function accountRouter(
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
   editorPeopleRoutes(router, config, clock);
+  editorSourcesRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken, takeSavedNotice);
   router.get('/admin/users', users.list);

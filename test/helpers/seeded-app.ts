@@ -16,11 +16,11 @@ export interface SeededApp {
 }
 
 /** Mongoose on a database of this file's own, the seed loaded, and the app with a pinned clock. */
-export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginThrottle' | 'clock'>> = {}): Promise<SeededApp> {
+export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginThrottle' | 'clock'>> = {}, env: Record<string, string> = {}): Promise<SeededApp> {
   const db = await withDatabase();
   await mongoose.connect(db.uri, { dbName: db.dbName });
   await mongoose.connection.syncIndexes();
-  const config = testConfig();
+  const config = testConfig(env);
   await loadSeed(SEED_DATA, { now: TEST_NOW, timeZone: config.timeZone });
   const app = createApp({
     config,

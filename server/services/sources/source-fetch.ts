@@ -18,8 +18,9 @@ export const SOURCE_MAX_BYTES = 5 * 1024 * 1024;
 /** Short enough that a hung source never holds a shutdown past its grace period. */
 export const SOURCE_TIMEOUT_MS = 5_000;
 
-export function fetchFailureCode(err: unknown): string | null {
-  return err instanceof SourceFetchError ? err.code : null;
+export function fetchFailure(err: unknown): { code: string; status?: number } | null {
+  if (!(err instanceof SourceFetchError)) return null;
+  return err.status === undefined ? { code: err.code } : { code: err.code, status: err.status };
 }
 
 /** The poller's and the preview's dependencies in production: safe fetches within the limits above. */
@@ -29,7 +30,7 @@ export function sourcePollDeps(config: Pick<Config, 'fetchAllowPrivate' | 'timeZ
       safeFetch(url, { accept: SOURCE_MEDIA_TYPES[format], maxBytes: SOURCE_MAX_BYTES, timeoutMs: options.timeoutMs ?? SOURCE_TIMEOUT_MS, allowPrivate: config.fetchAllowPrivate, now: clock }),
     // Until snapshots land (i15-fetch), readings carry no stored copy.
     storeSnapshot: () => Promise.resolve(null),
-    fetchFailureCode,
+    fetchFailure,
     clock,
     timeZone: config.timeZone,
     locale: config.locale,

@@ -92,6 +92,7 @@ export async function releaseAfterSuccess(leased: LeasedSource, done: FetchSucce
 export interface FetchFailure {
   code: string;
   message: string;
+  status?: number | undefined;
   at: Date;
   /** Set when a response came back (it could not be read): its time and hash. */
   fetchedAt?: Date;
@@ -107,7 +108,7 @@ export async function releaseAfterFailure(leased: LeasedSource, failure: FetchFa
     {
       $set: {
         ...fetched,
-        lastError: { code: failure.code, message: failure.message.slice(0, 1000), at: failure.at },
+        lastError: { code: failure.code, message: failure.message.slice(0, 1000), status: failure.status, at: failure.at },
         failureCount: failures,
         nextFetchAt: new Date(failure.at.getTime() + retryDelayMs(failures, leased.source.schedule)),
       },

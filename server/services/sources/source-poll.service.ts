@@ -26,8 +26,8 @@ export interface PollDeps {
   fetchFile: (url: string, format: SourceFormat) => Promise<FetchedFile>;
   /** Stores a fetched response; its id goes on the proposal (and the measurement, once approved). */
   storeSnapshot: (fetched: FetchedFile) => Promise<SnapshotRef | null>;
-  /** A fetch failure's code (safe-fetch's SourceFetchError), or null for an error that is not the source's fault. */
-  fetchFailureCode: (err: unknown) => string | null;
+  /** A fetch failure's code and HTTP status (safe-fetch's SourceFetchError), or null for an error that is not the source's fault. */
+  fetchFailure: (err: unknown) => { code: string; status?: number } | null;
   clock: () => Date;
   timeZone: string;
   locale: Locale;
@@ -36,27 +36,30 @@ export interface PollDeps {
 export type PollOutcome = ProposalOutcome | { kind: 'failed'; code: string };
 
 /** Fetch and reading, or the reason they failed. Errors that are not the source's fault (a bug, the database) are thrown. */
-type Attempt = { ok: true; fetched: FetchedFile; reading: Reading } | { ok: false; failure: ReadFailure | { code: string; detail: string }; fetched?: FetchedFile };
+type Attempt = { ok: true; fetched: FetchedFile; reading: Reading } | { ok: false; failure: SourceFailure; fetched?: FetchedFile };
 
-async function fetchAndRead(url: string, spec: ReadSpec, deps: Pick<PollDeps, 'fetchFile' | 'fetchFailureCode' | 'timeZone' | 'locale'>): Promise<Attempt> {
+/** Why a source gave no value: a reading failure, or a fetch failure with its HTTP status. */
+export type SourceFailure = ReadFailure | { code: string; detail: string; status?: number };
+
+async function fetchAndRead(url: string, spec: ReadSpec, deps: Pick<PollDeps, 'fetchFile' | 'fetchFailure' | 'timeZone' | 'locale'>): Promise<Attempt> {
   let fetched: FetchedFile;
   try {
     fetched = await deps.fetchFile(url, spec.format);
   } catch (err) {
-    const code = deps.fetchFailureCode(err);
-    if (code === null) throw err;
-    return { ok: false, failure: { code, detail: err instanceof Error ? err.message : String(err) } };
+    const failure = deps.fetchFailure(err);
+    if (failure === null) throw err;
+    return { ok: false, failure: { ...failure, detail: err instanceof Error ? err.message : String(err) } };
   }
   const read = readSourceValue(decodeBody(fetched.bytes, fetched.charset), spec, { fetchedAt: fetched.fetchedAt, timeZone: deps.timeZone, locale: deps.locale });
   return read.ok ? { ok: true, fetched, reading: read.reading } : { ok: false, failure: read.failure, fetched };
 }
 
 /** What the editor's "try it now" shows: what would be read, or why nothing could be. Nothing is stored. */
-export type Preview = { ok: true; reading: Reading; finalUrl: string; contentType: string | null } | { ok: false; code: string; detail?: string };
+export type Preview = { ok: true; reading: Reading; finalUrl: string; contentType: string | null } | { ok: false; failure: SourceFailure };
 
-export async function previewSource(url: string, spec: ReadSpec, deps: Pick<PollDeps, 'fetchFile' | 'fetchFailureCode' | 'timeZone' | 'locale'>): Promise<Preview> {
+export async function previewSource(url: string, spec: ReadSpec, deps: Pick<PollDeps, 'fetchFile' | 'fetchFailure' | 'timeZone' | 'locale'>): Promise<Preview> {
   const attempt = await fetchAndRead(url, spec, deps);
-  if (!attempt.ok) return { ok: false, code: attempt.failure.code, ...(attempt.failure.detail === undefined ? {} : { detail: attempt.failure.detail }) };
+  if (!attempt.ok) return { ok: false, failure: attempt.failure };
   return { ok: true, reading: attempt.reading, finalUrl: attempt.fetched.finalUrl, contentType: attempt.fetched.contentType };
 }
 
@@ -69,7 +72,9 @@ export async function pollLeasedSource(leased: LeasedSource, deps: PollDeps): Pr
   const snapshot = attempt.fetched ? await deps.storeSnapshot(attempt.fetched) : null;
   if (!attempt.ok) {
     const { fetched } = attempt;
-    await releaseAfterFailure(leased, { code: attempt.failure.code, message: attempt.failure.detail ?? '', at: deps.clock(), ...(fetched ? { fetchedAt: fetched.fetchedAt, sha256: fetched.sha256 } : {}) });
+    const { code, detail = '' } = attempt.failure;
+    const status = 'status' in attempt.failure ? attempt.failure.status : undefined;
+    await releaseAfterFailure(leased, { code, message: detail, status, at: deps.clock(), ...(fetched ? { fetchedAt: fetched.fetchedAt, sha256: fetched.sha256 } : {}) });
     return { kind: 'failed', code: attempt.failure.code };
   }
   const { fetched, reading } = attempt;

@@ -215,7 +215,7 @@ async function newTarget(): Promise<Target> {
 
 /** Every editor and admin route, from the router itself: a new route cannot be left out of the table. */
 function registeredRoutes(): string[] {
-  const router = accountRouter({ locale: 'fr', timeZone: 'Europe/Paris', secureCookies: false, sessionSecret: 'x'.repeat(32) }, () => new Date(), {
+  const router = accountRouter({ locale: 'fr', timeZone: 'Europe/Paris', secureCookies: false, sessionSecret: 'x'.repeat(32), fetchAllowPrivate: [] }, () => new Date(), {
     loginThrottle: createLoginThrottle(),
   });
   const stack = (router as unknown as { stack: { route?: { path: string; methods: Record<string, boolean> } }[] }).stack;

@@ -166,6 +166,8 @@ claimSchema.index({ status: 1, 'tracking.stage': 1, 'tracking.openDueAt': 1 });
 claimSchema.index({ status: 1, 'tracking.measurementCount': 1 });
 /** The CSV export's order, so it streams from the index. */
 claimSchema.index({ status: 1, saidAt: 1, _id: 1 });
+/** Whether a snapshot is linked from a claim's sources (and so may be public): few claims have one. */
+claimSchema.index({ 'sources.snapshot': 1 }, { sparse: true });
 
 /**
  * The stemming language of the claims' text index, fixed for every newsroom: MongoDB allows

@@ -37,6 +37,8 @@ measurementSchema.pre('validate', function checkValue() {
 });
 
 measurementSchema.index({ claim: 1, asOf: 1 });
+/** Whether a snapshot is linked from a measurement (and so may be public): few measurements have one. */
+measurementSchema.index({ 'source.snapshot': 1 }, { sparse: true });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */
 measurementSchema.plugin(publicContent);

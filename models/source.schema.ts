@@ -17,6 +17,9 @@ export const sourceSchema = new Schema(
     archiveUrl: { type: String, trim: true, maxlength: 2000, match: /^https?:\/\/\S+$/ },
     /** The passage of the source that supports the fact, verbatim. */
     quote: { type: String, trim: true, maxlength: 5000 },
+    /** Écart's own stored copy of `url` (see snapshot.model.ts), and when it was fetched. */
+    snapshot: { type: Schema.Types.ObjectId, ref: 'Snapshot' },
+    snapshotAt: { type: Date },
   },
   { _id: false },
 );

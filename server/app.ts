@@ -23,6 +23,7 @@ import { feedsRouter } from './routes/feeds.routes';
 import { healthRouter, type HealthDeps } from './routes/health.routes';
 import { publicRouter } from './routes/public.routes';
 import { sitemapRouter } from './routes/sitemap.routes';
+import { snapshotsRouter } from './routes/snapshots.routes';
 import { trustRouter } from './routes/trust.routes';
 import { presentFeedLinks } from './presenters/feed.presenter';
 import { createPresentContext } from './presenters/present-context';
@@ -63,6 +64,9 @@ export const SESSION_PATHS = ['/login', '/logout', '/editor', '/admin'];
  */
 const SESSION_CSRF_PATHS = ['/logout', '/editor', '/admin'];
 
+/** Public stored copies of sources (see snapshots.routes.ts). */
+const SNAPSHOTS_PREFIX = '/snapshots';
+
 const ONE_YEAR_SECONDS = 365 * 24 * 60 * 60;
 
 /** Builds the Express app. Never listens and never connects: index.ts and the tests do that. */
@@ -91,7 +95,8 @@ export function createApp({
   const cache = renderCache({
     state: () => contentVersions.current(),
     maxBytes: renderCacheBytes,
-    skipPrefixes: [...SESSION_PATHS, STATIC_PREFIX, '/healthz', '/readyz'],
+    // Snapshots are bytes with their own ETag (their hash), up to 5 MiB: not pages to keep.
+    skipPrefixes: [...SESSION_PATHS, STATIC_PREFIX, '/healthz', '/readyz', SNAPSHOTS_PREFIX],
   });
   app.locals.renderCache = cache;
   app.locals.contentVersions = contentVersions;
@@ -158,6 +163,7 @@ export function createApp({
   app.use(csvRouter(config, clock));
   app.use(chartRouter(config, clock));
   app.use(embedRouter(config, clock), sitemapRouter(config));
+  app.use(snapshotsRouter());
   app.use(publicRouter(config, clock));
   app.use(trustRouter(config, clock));
 

@@ -231,7 +231,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
       const ctx = context();
       const page = await getClaimForPreview(parseClaimId(req.params.id));
       res.render('pages/claims/show', {
-        ...presentClaimPage(ctx, page),
+        ...presentClaimPage({ ...ctx, snapshotsPath: '/editor/snapshots' }, page),
         preview: { text: ctx.t('editor.preview.banner', { status: ctx.t(`status.${page.claim.status}`) }), hubPath: claimHubPath(page.claim._id) },
       });
     },

@@ -4,8 +4,10 @@ import { VERDICT_KEYS } from '../../models/verdict-scale';
 import type { Config } from '../config';
 import { noteSaved } from '../middleware/saved-notice';
 import { validatedBody } from '../middleware/validate';
+import { presentArchivePanel, presentArchiveRefusal, type ArchivePanel } from '../presenters/archive-panel.presenter';
 import { createPresentContext } from '../presenters/present-context';
-import { measurementEditFormSchema, measurementFormSchema, removalFormSchema, timelineFormSchema, verdictFormSchema } from '../schemas/claim-form.schemas';
+import { archiveSourceFormSchema, measurementEditFormSchema, measurementFormSchema, removalFormSchema, timelineFormSchema, verdictFormSchema } from '../schemas/claim-form.schemas';
+import { archiveMeasurementSource } from '../services/editor-actions/archive-measurement-source.action';
 import { addMeasurement } from '../services/editor-actions/add-measurement.action';
 import { addTimelineEntry } from '../services/editor-actions/add-timeline-entry.action';
 import { editMeasurement } from '../services/editor-actions/edit-measurement.action';
@@ -46,7 +48,7 @@ function measurementValues(measurement: Awaited<ReturnType<typeof findMeasuremen
 }
 
 /** Measurements, timeline entries and the verdict: everything an editor adds to a claim after recording it. */
-export function editorMeasurementsController(config: Pick<Config, 'locale' | 'timeZone'>, clock: () => Date) {
+export function editorMeasurementsController(config: Pick<Config, 'locale' | 'timeZone' | 'fetchAllowPrivate'>, clock: () => Date) {
   // Built per request: "today", for refusing dates in the future, is the app's clock.
   const input = () => ({ timeZone: config.timeZone, locale: config.locale, now: clock() });
   const measurementSchema = () => measurementFormSchema(input());
@@ -59,12 +61,21 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     res: Response,
     params: { id: string; measurementId?: string },
     values: Values,
-    options: { fresh?: boolean; errors?: Record<string, string>; errorKeys?: Record<string, string>; conflict?: Conflict; beforeAnnouncement?: boolean },
+    options: { fresh?: boolean; errors?: Record<string, string>; errorKeys?: Record<string, string>; conflict?: Conflict; beforeAnnouncement?: boolean; archiveError?: string },
   ) => {
     const ctx = context();
-    const claim = await findClaimForEditor(parseClaimId(params.id));
-    const base = `${claimHubPath(claim._id)}/measurements`;
+    const claimId = parseClaimId(params.id);
+    const base = `${claimHubPath(claimId)}/measurements`;
     const edit = params.measurementId !== undefined;
+    let archive: ArchivePanel | null = null;
+    let claim: Awaited<ReturnType<typeof findClaimForEditor>>;
+    if (params.measurementId === undefined) {
+      claim = await findClaimForEditor(claimId);
+    } else {
+      const found = await findMeasurementForEditor(claimId, parseObjectId(params.measurementId, 'measurement'));
+      claim = found.claim;
+      archive = presentArchivePanel(ctx, `${base}/${params.measurementId}/archive`, found.measurement, options.archiveError);
+    }
     const { errors } = options;
     const confirmRefused = options.errorKeys?.asOf === BEFORE_ANNOUNCEMENT;
     res.render('pages/editor/measurement-form', {
@@ -93,6 +104,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
       errors,
       hasErrors: errors !== undefined && Object.keys(errors).length > 0,
       conflict: options.conflict,
+      archive,
     });
   };
 
@@ -154,6 +166,7 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
     measurementSchema,
     measurementEditSchema,
     removalSchema: removalFormSchema,
+    archiveSchema: archiveSourceFormSchema,
     timelineSchema,
     verdictSchema: verdictFormSchema,
 
@@ -221,6 +234,27 @@ export function editorMeasurementsController(config: Pick<Config, 'locale' | 'ti
         entityId: measurementId,
         render: (values, extra) => renderMeasurementForm(res, req.params, values.definition === undefined ? { ...stored, ...values, sameQuantity: stored.sameQuantity } : values, extra),
       });
+    },
+
+    /** "Archiver la source": a copy of the source's URL, stored and linked; back to the edit page. */
+    archiveSource: async (req: Request<Params>, res: Response) => {
+      const id = parseClaimId(req.params.id);
+      const measurementId = parseObjectId(req.params.measurementId, 'measurement');
+      await archiveMeasurementSource(id, measurementId, validatedBody(res, archiveSourceFormSchema), acting(res), { allowPrivate: config.fetchAllowPrivate });
+      noteSaved(req, 'source-archived');
+      res.redirect(303, `${claimHubPath(id)}/measurements/${req.params.measurementId}/edit#archive`);
+    },
+
+    /** A fetch that failed, no URL, or a measurement changed meanwhile: the edit page again, saying why. */
+    rejectedArchive: async (err: unknown, req: Request<Params>, res: Response, next: NextFunction) => {
+      const refusal = presentArchiveRefusal(context(), err);
+      if (!refusal) {
+        next(err);
+        return;
+      }
+      const { claim, measurement } = await findMeasurementForEditor(parseClaimId(req.params.id), parseObjectId(req.params.measurementId, 'measurement'));
+      res.status(refusal.status);
+      await renderMeasurementForm(res, req.params, measurementValues(measurement, config), { archiveError: refusal.message, beforeAnnouncement: measurement.asOf.getTime() < claim.saidAt.getTime() });
     },
 
     newTimelineEntry: async (req: Request<{ id: string }>, res: Response) => {

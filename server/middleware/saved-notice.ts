@@ -13,6 +13,7 @@ export const SAVED_NOTICES = [
   'measurement-added',
   'measurement-saved',
   'measurement-removed',
+  'source-archived',
   'timeline-added',
   'verdict-saved',
   'speaker-created',

@@ -20,6 +20,15 @@ interface SourceLike {
   url?: string | null;
   archiveUrl?: string | null;
   quote?: string | null;
+  snapshot?: Types.ObjectId | null;
+  snapshotAt?: Date | null;
+}
+
+/** Écart's own stored copy of a source: "archivé le 29 décembre 2021", linking to it. */
+export interface PresentedSnapshot {
+  href: string;
+  text: string;
+  label: string;
 }
 
 export interface PresentedSource {
@@ -28,17 +37,26 @@ export interface PresentedSource {
   date: PresentedDate | null;
   url: string | null;
   archiveUrl: string | null;
+  snapshot: PresentedSnapshot | null;
   quote: string | null;
+}
+
+function presentSnapshot(ctx: PresentContext, source: SourceLike, outlet: string): PresentedSnapshot | null {
+  if (!source.snapshot) return null;
+  const date = presentDate(ctx, source.snapshotAt, 'day')?.text ?? '—';
+  return { href: `${ctx.snapshotsPath ?? '/snapshots'}/${source.snapshot.toHexString()}`, text: ctx.t('source.snapshot', { date }), label: ctx.t('source.snapshot_label', { outlet, date }) };
 }
 
 export function presentSource(ctx: PresentContext, source: SourceLike | null | undefined): PresentedSource | null {
   if (!source) return null;
+  const outlet = source.outlet ?? ctx.t('source.outlet_unknown');
   return {
-    outlet: source.outlet ?? ctx.t('source.outlet_unknown'),
+    outlet,
     title: source.title ? typesetUserText(source.title, ctx.locale) : null,
     date: presentDate(ctx, source.publishedAt, source.publishedPrecision ?? 'day'),
     url: source.url ?? null,
     archiveUrl: source.archiveUrl ?? null,
+    snapshot: presentSnapshot(ctx, source, outlet),
     quote: source.quote ? typesetUserText(source.quote, ctx.locale) : null,
   };
 }

@@ -2,20 +2,24 @@ import type { DataSource } from '../../models/data-source.model';
 import type { Proposal } from '../../models/proposal.model';
 import { isMessageKey } from '../i18n';
 import { READ_ERROR_CODES, type ReadErrorCode, type Reading } from '../services/sources/source-reader';
+import type { FetchErrorCode } from '../services/sources/safe-fetch';
+import { SOURCE_MAX_BYTES } from '../services/sources/source-fetch';
 import { formatNumber } from '../view-engine/format';
+import { presentFetchError } from './fetch-error.presenter';
 import { presentDate, type PresentContext } from './present-context';
 
 /*
  * Data sources and proposals as the editors' pages show them. Formatting only.
  */
 
+const FETCH_ERROR_CODES: readonly FetchErrorCode[] = ['bad_url', 'private_address', 'dns', 'timeout', 'too_large', 'too_many_redirects', 'bad_status', 'bad_content_type', 'network'];
+const isFetchErrorCode = (code: string): code is FetchErrorCode => (FETCH_ERROR_CODES as readonly string[]).includes(code);
 const isReadErrorCode = (code: string): code is ReadErrorCode => (READ_ERROR_CODES as readonly string[]).includes(code);
 
 /** Why a source gave no value, in the UI language: a reading problem, or why the fetch failed. */
 export function presentSourceError(ctx: PresentContext, failure: { code: string; detail?: string | null; status?: number | null }): string {
   if (isReadErrorCode(failure.code)) return ctx.t(`source_error.${failure.code}`, { detail: failure.detail ?? '' });
-  const fetchKey = `fetch_error.${failure.code}`;
-  if (isMessageKey(fetchKey)) return ctx.t(fetchKey, { status: failure.status ?? '?', limit: '5 MiB' });
+  if (isFetchErrorCode(failure.code)) return presentFetchError(ctx, { code: failure.code, status: failure.status }, SOURCE_MAX_BYTES);
   return ctx.t('source_error.unknown', { code: failure.code });
 }
 
@@ -85,7 +89,7 @@ export function presentProposal(ctx: PresentContext, proposal: StoredProposal) {
     sourceUrl: proposal.sourceUrl,
     where: presentLocation(ctx, proposal),
     readAt: presentDate(ctx, proposal.fetchedAt, 'instant')?.text ?? '—',
-    snapshotHref: proposal.snapshot ? `/snapshots/${String(proposal.snapshot)}` : null,
+    snapshotHref: proposal.snapshot ? `/editor/snapshots/${String(proposal.snapshot)}` : null,
     measurementClaim: String(proposal.claim),
   };
 }

@@ -41,6 +41,7 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   'source.title': 'editor.source.title',
   'source.url': 'editor.source.url',
   'source.publishedAt': 'editor.source.published_at',
+  'source.snapshotAt': 'history.field.snapshot_at',
   kind: 'timeline.form.kind',
   at: 'history.field.at',
   atPrecision: 'history.field.precision',

@@ -10,6 +10,8 @@ export interface PresentContext {
   now: Date;
   t: Translate;
   tp: ReturnType<typeof createPluralTranslator>;
+  /** Where stored copies of sources are linked: the public route, or the editors' in a preview (drafts' copies are not public). */
+  snapshotsPath?: '/snapshots' | '/editor/snapshots';
 }
 
 export function createPresentContext(config: Pick<Config, 'locale' | 'timeZone'>, now: Date): PresentContext {

@@ -5,6 +5,7 @@ import { authController } from '../controllers/auth.controller';
 import { editorController } from '../controllers/editor.controller';
 import { editorClaimsController } from '../controllers/editor-claims.controller';
 import { editorMeasurementsController } from '../controllers/editor-measurements.controller';
+import { snapshotsController } from '../controllers/snapshots.controller';
 import { requireRole } from '../middleware/auth';
 import { exposeCsrfToken, loginCsrf } from '../middleware/csrf';
 import { takeSavedNotice } from '../middleware/saved-notice';
@@ -66,10 +67,12 @@ export function accountRouter(
   );
   router.get('/editor/claims/:id/measurements/:measurementId/remove', measurements.confirmRemoval);
   router.post('/editor/claims/:id/measurements/:measurementId/remove', validateBody(measurements.removalSchema), measurements.removeMeasurement, measurements.rejectedRemoval);
+  router.post('/editor/claims/:id/measurements/:measurementId/archive', validateBody(measurements.archiveSchema), measurements.archiveSource, measurements.rejectedArchive);
   router.get('/editor/claims/:id/timeline/new', measurements.newTimelineEntry);
   router.post('/editor/claims/:id/timeline/new', validateBody(measurements.timelineSchema), measurements.createTimelineEntry, measurements.rejectedTimelineEntry);
   router.get('/editor/claims/:id/verdict', measurements.editVerdict);
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
+  router.get('/editor/snapshots/:id', snapshotsController().showForEditor);
   editorPeopleRoutes(router, config, clock);
   editorSourcesRoutes(router, config, clock);
 

@@ -156,6 +156,10 @@ export function timelineFormSchema(ctx: FormInputContext) {
 }
 export type TimelineForm = z.infer<ReturnType<typeof timelineFormSchema>>;
 
+/** Archiving a measurement's source: the version whose URL the editor saw. */
+export const archiveSourceFormSchema = z.object({ version: editShape.version });
+export type ArchiveSourceForm = z.infer<typeof archiveSourceFormSchema>;
+
 export const verdictFormSchema = z.object({
   rating: z.enum(VERDICT_KEYS, 'verdict.form.rating.required'),
   explanation: required(5000, 'verdict.form.explanation.required'),

@@ -5,7 +5,7 @@ import type { MeasurementEditForm } from '../../schemas/claim-form.schemas';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
 import { assertAtVersion, assertCorrectable, assertMeasuredAfterClaim, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
-import { measurementFields, measurementSnapshot } from './form-fields';
+import { measurementFields, measurementSnapshot, withKeptSnapshot } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
 /** The claim and its measurement, as documents the action can save. */
@@ -27,7 +27,8 @@ export async function editMeasurement(claimId: Types.ObjectId, measurementId: Ty
     assertAtVersion('measurement', measurement.__v, form.version);
     assertCorrectable(claim, form);
     const before = measurementSnapshot(measurement.toObject());
-    const fields = measurementFields(claim.announced.kind === 'deadline', form);
+    const edited = measurementFields(claim.announced.kind === 'deadline', form);
+    const fields = { ...edited, source: withKeptSnapshot(measurement.source, edited.source) };
     assertMeasuredAfterClaim(claim, { ...fields, confirmBeforeAnnouncement: form.confirmBeforeAnnouncement }, ctx.timeZone);
     measurement.set(fields);
     const changes = diffSnapshots(before, measurementSnapshot(measurement.toObject()));

@@ -58,6 +58,7 @@ export const MEASUREMENT_HISTORY_FIELDS = [
   'source.title',
   'source.url',
   'source.publishedAt',
+  'source.snapshotAt',
 ] as const;
 
 export const TIMELINE_HISTORY_FIELDS = ['kind', 'at', 'atPrecision', 'who', 'text', 'verbatim', 'source.outlet', 'source.title', 'source.url', 'source.publishedAt'] as const;
@@ -112,6 +113,18 @@ export function measurementFields(deadline: boolean, form: MeasurementForm) {
     source: sourceOf(form),
     methodNotes: form.methodNotes,
   };
+}
+
+/**
+ * The edited source, keeping Écart's stored copy while the URL stays the same: fixing the
+ * outlet or the title keeps it; a new URL drops it, since the copy is of the old one.
+ */
+export function withKeptSnapshot<T extends { url?: string | undefined }>(
+  previous: { url?: string | null; snapshot?: Types.ObjectId | null; snapshotAt?: Date | null } | null | undefined,
+  next: T,
+): T & { snapshot?: Types.ObjectId; snapshotAt?: Date } {
+  if (!previous?.snapshot || previous.url !== next.url) return next;
+  return { ...next, snapshot: previous.snapshot, snapshotAt: previous.snapshotAt ?? undefined };
 }
 
 export function timelineFields(form: TimelineForm) {

@@ -186,11 +186,19 @@ function redirectTarget(response: IncomingMessage, from: URL): URL {
   return parseFetchUrl(target);
 }
 
-function parseContentType(header: string | undefined): { contentType: string; charset: string | null } {
+const MEDIA_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/;
+const CHARSET = /^[a-z0-9][a-z0-9._:+-]{0,39}$/;
+
+/**
+ * "text/csv; charset=UTF-8" as ("text/csv", "utf-8"). Anything that is not a well-formed
+ * token is dropped (application/octet-stream, no charset): these are served back as headers.
+ */
+export function parseContentType(header: string | undefined): { contentType: string; charset: string | null } {
   const [mediaType = '', ...params] = (header ?? '').split(';');
   const charsetParam = params.map((p) => p.trim()).find((p) => p.toLowerCase().startsWith('charset='));
   const charset = charsetParam ? charsetParam.slice('charset='.length).replace(/^"(.*)"$/, '$1').trim().toLowerCase() : '';
-  return { contentType: mediaType.trim().toLowerCase() || 'application/octet-stream', charset: charset || null };
+  const type = mediaType.trim().toLowerCase();
+  return { contentType: MEDIA_TYPE.test(type) ? type : 'application/octet-stream', charset: CHARSET.test(charset) ? charset : null };
 }
 
 function isAcceptedType(contentType: string, accept: readonly string[]): boolean {

@@ -1,6 +1,7 @@
 import type { SourceFormat } from '../../../models/data-source.model';
 import type { Config } from '../../config';
 import { safeFetch, SourceFetchError } from './safe-fetch';
+import { storeSnapshot } from './snapshot.service';
 import type { PollDeps } from './source-poll.service';
 
 /**
@@ -28,8 +29,7 @@ export function sourcePollDeps(config: Pick<Config, 'fetchAllowPrivate' | 'timeZ
   return {
     fetchFile: (url, format) =>
       safeFetch(url, { accept: SOURCE_MEDIA_TYPES[format], maxBytes: SOURCE_MAX_BYTES, timeoutMs: options.timeoutMs ?? SOURCE_TIMEOUT_MS, allowPrivate: config.fetchAllowPrivate, now: clock }),
-    // Until snapshots land (i15-fetch), readings carry no stored copy.
-    storeSnapshot: () => Promise.resolve(null),
+    storeSnapshot,
     fetchFailure,
     clock,
     timeZone: config.timeZone,

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { SourceFormat } from '../../../models/data-source.model';
 import type { Locale } from '../../config';
+import type { FetchedResponse } from './safe-fetch';
 import { leaseDueSource, leaseSourceNow, releaseAfterFailure, releaseAfterSuccess, type LeasedSource } from './source-lease.service';
 import { proposeReading, type ProposalOutcome, type SnapshotRef } from './proposals.service';
 import { decodeBody, readSourceValue, type ReadFailure, type Reading, type ReadSpec } from './source-reader';
@@ -11,15 +12,8 @@ import { decodeBody, readSourceValue, type ReadFailure, type Reading, type ReadS
  * steps without the lease, the snapshot and the proposal make the editor's preview.
  */
 
-/** What a fetch gives back: the fields of safe-fetch's FetchedResponse this module reads. */
-export interface FetchedFile {
-  finalUrl: string;
-  contentType: string | null;
-  charset: string | null;
-  bytes: Buffer;
-  sha256: string;
-  fetchedAt: Date;
-}
+/** What a fetch gives back (safe-fetch's answer). */
+export type FetchedFile = FetchedResponse;
 
 export interface PollDeps {
   /** Fetches a source's URL safely (no private address, size and time limits, content types of its format). */

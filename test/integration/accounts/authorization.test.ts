@@ -11,6 +11,7 @@ import { UserModel } from '../../../models/user.model';
 import { accountRouter } from '../../../server/routes/account.routes';
 import { createLoginThrottle } from '../../../server/services/login-throttle.service';
 import { verifyPassword } from '../../../server/services/password.service';
+import { storeSnapshot } from '../../../server/services/sources/snapshot.service';
 import { pageText, startSeededApp, type SeededApp } from '../../helpers/seeded-app';
 import { createTestAccount, csrfToken, logIn, type Agent, type TestAccount } from '../../helpers/accounts';
 
@@ -41,12 +42,13 @@ interface Target {
   measurementId: string;
   speakerId: string;
   topicId: string;
+  snapshotId: string;
   email: string;
   sourceId: string;
   proposalId: string;
 }
 
-type Expected = 200 | 401 | 403 | { redirect: string | RegExp | ((target: Target) => string) };
+type Expected = 200 | 401 | 403 | 422 | { redirect: string | RegExp | ((target: Target) => string) };
 type Who = 'anonymous' | 'editor' | 'admin';
 
 interface Route {
@@ -224,6 +226,13 @@ const ROUTES: Record<string, Route> = {
     admin: { redirect: hub },
     happened: async (t) => (await MeasurementModel.exists({ _id: t.measurementId })) === null,
   },
+  // Reaching the handler is what the matrix checks: the measurement's source has no URL to archive (422).
+  'POST /editor/claims/:id/measurements/:measurementId/archive': {
+    run: (agent, token, t) => agent.post(measurementPath(t, '/archive')).type('form').send({ _csrf: token, version: '0' }),
+    editor: 422,
+    admin: 422,
+  },
+  'GET /editor/snapshots/:id': get((t) => `/editor/snapshots/${t.snapshotId}`),
   'GET /editor/claims/:id/timeline/new': get((t) => claimPath(t, '/timeline/new')),
   'POST /editor/claims/:id/timeline/new': {
     run: (agent, token, t) => agent.post(claimPath(t, '/timeline/new')).type('form').send({ _csrf: token, kind: 'event', at: '22/12/2021', who: 'AFP', text: 'Un fait.', sourceOutlet: 'AFP' }),
@@ -271,6 +280,7 @@ async function newTarget(): Promise<Target> {
   // Unpublish needs a published claim to act on; every other route works on the draft.
   const speaker = await SpeakerModel.create({ slug: `matrice-auteur-${counter}-${Date.now()}`, name: `Auteur ${email}` });
   const topic = await TopicModel.create({ slug: `matrice-theme-${counter}-${Date.now()}`, name: `Thème ${email}` });
+  const snapshot = await storeSnapshot({ url: 'https://example.org/', finalUrl: 'https://example.org/', status: 200, contentType: 'text/plain', charset: null, bytes: Buffer.from(email), sha256: '', fetchedAt: new Date() });
   const source = await DataSourceModel.create({ claim: claim._id, url: 'http://127.0.0.1:9/passes.csv', format: 'csv', valueField: 'total', outlet: 'AFP', definition: 'mesure', schedule: 'daily', nextFetchAt: new Date('2100-01-01') });
   const proposal = await ProposalModel.create({ claim: claim._id, source: source._id, dedupKey: 'k', value: 7, asOf: new Date('2021-12-22'), asOfPrecision: 'day', definition: 'mesure', sameQuantity: true, outlet: 'AFP', sourceUrl: source.url, fetchedAt: new Date('2021-12-22') });
   return {
@@ -279,6 +289,7 @@ async function newTarget(): Promise<Target> {
     measurementId: String(measurement._id),
     speakerId: String(speaker._id),
     topicId: String(topic._id),
+    snapshotId: String(snapshot.id),
     email,
     sourceId: String(source._id),
     proposalId: String(proposal._id),

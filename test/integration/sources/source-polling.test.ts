@@ -3,6 +3,7 @@ import { Types } from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import { DataSourceModel, type DataSource } from '../../../models/data-source.model';
 import { ProposalModel } from '../../../models/proposal.model';
+import { SnapshotModel } from '../../../models/snapshot.model';
 import { sourcePollDeps } from '../../../server/services/sources/source-fetch';
 import { proposeReading } from '../../../server/services/sources/proposals.service';
 import { LEASE_MS, retryDelayMs } from '../../../server/services/sources/source-lease.service';
@@ -89,6 +90,9 @@ describe('polling a CSV or JSON source', () => {
     const [proposal] = await proposalsOf(id);
     expect(proposal).toMatchObject({ value: 3601, asOfPrecision: 'day', status: 'pending', matchedRow: 3, sourceUrl: server.url(path), definition: 'pass sanitaires sur liste noire', sameQuantity: false, outlet: 'Ministère de l’Intérieur' });
     expect(proposal!.asOf.toISOString()).toBe('2021-12-28T23:00:00.000Z');
+    // The response it was read from is stored, and the proposal names that copy.
+    expect(await SnapshotModel.findById(proposal!.snapshot).lean()).toMatchObject({ url: server.url(path), contentType: 'text/csv', fetchedAt: now });
+    expect(proposal!.snapshotAt).toEqual(now);
     expect(await stored(id)).toMatchObject({ lastValue: 3601, failureCount: 0, lastFetchedAt: now, nextFetchAt: new Date(now.getTime() + HOUR) });
     expect((await stored(id)).lease?.token).toBeUndefined();
 
@@ -158,6 +162,9 @@ describe('a source that fails', () => {
     expect(source).toMatchObject({ lastError: { code, at: now }, failureCount: 1, nextFetchAt: new Date(now.getTime() + retryDelayMs(1, 'hourly')) });
     expect(source.lease?.token).toBeUndefined();
     expect(await ProposalModel.countDocuments({ source: id })).toBe(0);
+    // A response that came back is kept even when it cannot be read: it is what the source said.
+    const answered = !['bad_status', 'timeout', 'too_large', 'private_address', 'bad_content_type'].includes(code);
+    expect(await SnapshotModel.countDocuments({ url: source.url })).toBe(answered ? 1 : 0);
   });
 
   it('when it keeps failing, then each try waits twice as long, up to its period, and a success clears the error', async () => {

@@ -243,11 +243,10 @@ function decodedBody(response: IncomingMessage): Readable {
  * a compressed body may grow, so only the bytes actually received count.
  */
 async function readLimitedBody(response: IncomingMessage, run: FetchRun): Promise<Buffer> {
-  const body = decodedBody(response);
   const chunks: Buffer[] = [];
   let size = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
+    for await (const chunk of decodedBody(response) as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > run.maxBytes) throw new SourceFetchError('too_large', `The source sent more than ${run.maxBytes} bytes`, { status: response.statusCode });
       chunks.push(chunk);

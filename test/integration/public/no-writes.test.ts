@@ -5,7 +5,10 @@ import { createApp, SESSION_PATHS } from '../../../server/app';
 import { startEmbeddedServer, type EmbeddedServer } from '../../../server/db/embedded';
 import type { RenderCacheHandler } from '../../../server/middleware/render-cache';
 import { ContentVersions } from '../../../server/services/content-version.service';
+import { ClaimModel } from '../../../models/claim.model';
+import { MeasurementModel } from '../../../models/measurement.model';
 import { SessionModel } from '../../../models/session.model';
+import { storeSnapshot } from '../../../server/services/sources/snapshot.service';
 import { SEED_DATA } from '../../../seed/data/seed-data';
 import { loadSeed } from '../../../seed/load-seed';
 import { silentLogger, testConfig } from '../../helpers/app';
@@ -68,6 +71,8 @@ const PUBLIC_URLS: Record<string, string> = {
   '/robots.txt': '/robots.txt',
   '/healthz': '/healthz',
   '/readyz': '/readyz',
+  // A stored copy linked from the seeded claim's measurement: its id is known once stored (beforeAll).
+  '/snapshots/:id': '/snapshots/(stored in beforeAll)',
 };
 
 /** Pages that answer something other than 200 on purpose, and must not write either. */
@@ -82,6 +87,7 @@ beforeAll(async () => {
   await mongoose.connection.syncIndexes();
   const config = testConfig();
   await loadSeed(SEED_DATA, { now: TEST_NOW, timeZone: config.timeZone });
+  PUBLIC_URLS['/snapshots/:id'] = `/snapshots/${await storeLinkedSnapshot()}`;
   app = createApp({
     config,
     logger: silentLogger,
@@ -94,6 +100,15 @@ afterAll(async () => {
   await mongoose.disconnect();
   await server.close();
 });
+
+/** A snapshot linked from a measurement of the published seeded claim, as the archive button leaves it. */
+async function storeLinkedSnapshot(): Promise<string> {
+  const bytes = Buffer.from('date;passes\n2021-12-29;3601\n');
+  const stored = await storeSnapshot({ url: 'https://example.org/passes.csv', finalUrl: 'https://example.org/passes.csv', status: 200, contentType: 'text/csv', charset: 'utf-8', bytes, sha256: '', fetchedAt: TEST_NOW });
+  const claim = (await ClaimModel.findOne({ slug: CLAIM }).lean())!;
+  await MeasurementModel.updateOne({ claim: claim._id }, { $set: { 'source.snapshot': stored.id, 'source.snapshotAt': TEST_NOW } });
+  return String(stored.id);
+}
 
 async function writes(): Promise<number> {
   const status = await mongoose.connection.db!.admin().command({ serverStatus: 1 });

@@ -4,6 +4,8 @@ import { AppError } from '../../errors';
 import type { DataSourceForm } from '../../schemas/data-source.schemas';
 import { notDeleted } from '../editor-reads.service';
 import { ClaimModel } from '../../../models/claim.model';
+import { ProposalModel } from '../../../models/proposal.model';
+import type { Actor } from '../revisions.service';
 
 /*
  * The editors' data sources: set up, changed and removed on a claim's editor page. Sources
@@ -73,4 +75,14 @@ export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.
 export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId): Promise<void> {
   const result = await DataSourceModel.deleteOne({ _id: sourceId, claim: claimId });
   if (result.deletedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+}
+
+/**
+ * A deleted claim's sources stop: they are removed, and its pending proposals are rejected
+ * (by whoever deleted it), so the queue never offers what can no longer be approved. Runs
+ * inside the deletion's transaction.
+ */
+export async function withdrawClaimSources(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
+  await DataSourceModel.deleteMany({ claim: claimId });
+  await ProposalModel.updateMany({ claim: claimId, status: 'pending' }, { $set: { status: 'rejected', decidedAt: now, decidedBy: actor.id, decidedByName: actor.name } });
 }

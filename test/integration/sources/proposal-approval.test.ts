@@ -6,6 +6,7 @@ import { ProposalModel } from '../../../models/proposal.model';
 import { RevisionModel } from '../../../models/revision.model';
 import { UpdateModel } from '../../../models/update.model';
 import { approveProposal, proposalMeasurementForm } from '../../../server/services/editor-actions/approve-proposal.action';
+import { deleteClaim } from '../../../server/services/editor-actions/delete-claim.action';
 import type { EditorActionContext } from '../../../server/services/editor-actions/run-editor-action';
 import * as revisions from '../../../server/services/revisions.service';
 import { startSeededApp, TEST_NOW, type SeededApp } from '../../helpers/seeded-app';
@@ -17,11 +18,11 @@ let claimId: Types.ObjectId;
 const ctx: EditorActionContext = { actor: { id: new Types.ObjectId().toHexString(), name: 'Rédactrice' }, now: TEST_NOW, timeZone: 'Europe/Paris' };
 
 let counter = 0;
-async function pendingProposal() {
+async function pendingProposal(claim = claimId) {
   counter += 1;
-  const source = await DataSourceModel.create({ claim: claimId, url: `https://data.example.org/${counter}.csv`, format: 'csv', valueField: 'total', outlet: 'Ministère', definition: 'pass sur liste noire', sameQuantity: false, schedule: 'daily', nextFetchAt: new Date('2100-01-01') });
+  const source = await DataSourceModel.create({ claim, url: `https://data.example.org/${counter}.csv`, format: 'csv', valueField: 'total', outlet: 'Ministère', definition: 'pass sur liste noire', sameQuantity: false, schedule: 'daily', nextFetchAt: new Date('2100-01-01') });
   return ProposalModel.create({
-    claim: claimId,
+    claim,
     source: source._id,
     dedupKey: `k${counter}`,
     value: 5000 + counter,
@@ -81,5 +82,14 @@ describe('approving a proposal', () => {
     const form = { ...proposalMeasurementForm(proposal), asOf: { at: new Date('2019-01-01T00:00:00Z'), precision: 'day' as const } };
     await expect(approveProposal(proposal._id, form, 'Nouvelle mesure', ctx)).rejects.toMatchObject({ code: 'VALIDATION', details: { asOf: 'measurement.form.asOf.before_announcement' } });
     expect(await ProposalModel.findById(proposal._id).lean()).toMatchObject({ status: 'pending' });
+  });
+
+  it('when its claim is deleted, then the claim’s sources are removed and its pending proposals rejected', async () => {
+    const { _id: _ignored, __v: _version, ...fields } = (await ClaimModel.findById(claimId).lean())!;
+    const copy = await ClaimModel.create({ ...fields, slug: `copie-${Date.now()}`, status: 'draft', verdict: undefined, corrections: [] });
+    const proposal = await pendingProposal(copy._id);
+    await deleteClaim(copy._id, ctx);
+    expect(await DataSourceModel.countDocuments({ claim: copy._id })).toBe(0);
+    expect(await ProposalModel.findById(proposal._id).lean()).toMatchObject({ status: 'rejected', decidedByName: 'Rédactrice' });
   });
 });

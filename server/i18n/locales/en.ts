@@ -469,7 +469,7 @@ export const en: Record<MessageKey, string> = {
   'proposal.rejection_reason': "Reason: {reason}",
   'proposal.edit.title': "Edit, then approve the proposal",
   'proposal.edit.submit': "Approve this measurement",
-  'proposal.list_item': "{value} as of {date}",
+  'proposal.list_item': "{value} ({date})",
   'saved.source-created': "Data source saved: it will be read on the next round.",
   'saved.source-saved': "Data source saved.",
   'saved.source-deleted': "Data source deleted.",

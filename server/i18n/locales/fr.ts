@@ -468,7 +468,7 @@ export const fr = {
   'proposal.rejection_reason': "Raison : {reason}",
   'proposal.edit.title': "Modifier puis approuver la proposition",
   'proposal.edit.submit': "Approuver cette mesure",
-  'proposal.list_item': "{value} au {date}",
+  'proposal.list_item': "{value} ({date})",
   'saved.source-created': "Source de données enregistrée : elle sera lue au prochain passage.",
   'saved.source-saved': "Source de données enregistrée.",
   'saved.source-deleted': "Source de données supprimée.",

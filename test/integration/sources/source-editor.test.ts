@@ -223,15 +223,15 @@ async function proposalFrom(body: string): Promise<{ sourceId: string; proposalI
   return { sourceId: String(source._id), proposalId: String(proposal._id) };
 }
 
-/** Whether the 4 200 measurement shows on the public claim page, in the API and in the claim's RSS feed. */
+/** Whether the 4 200 measurement shows on the public claim page, in the API, and in the claim's and the site's RSS feeds. */
 async function publicView(): Promise<{ page: boolean; api: boolean; feed: boolean }> {
   const page = pageText((await request(seeded.app).get(`/claims/${SLUG}`).expect(200)).text);
   const api = (await request(seeded.app).get(`/api/v1/claims/${SLUG}`).expect(200)).body as { data: { measurements: { value: number }[] } };
-  const feed = (await request(seeded.app).get(`/claims/${SLUG}/feed.xml`).expect(200)).text;
+  const feeds = [(await request(seeded.app).get(`/claims/${SLUG}/feed.xml`).expect(200)).text, (await request(seeded.app).get('/feed.xml').expect(200)).text];
   const update = await UpdateModel.findOne({ claim: claimId, kind: 'measurement-added', subject: (await MeasurementModel.findOne({ claim: claimId, value: 4200 }).lean())?._id ?? new Types.ObjectId() }).lean();
   return {
     page: page.includes('4 200'),
     api: api.data.measurements.some((m) => m.value === 4200),
-    feed: update !== null && feed.includes(`urn:ecart:update:${String(update._id)}`),
+    feed: update !== null && feeds.every((feed) => feed.includes(`urn:ecart:update:${String(update._id)}`)),
   };
 }

@@ -49,9 +49,10 @@ beforeAll(async () => {
   await mongoose.connect(uri, { dbName: 'ecart' });
 }, 120_000);
 afterAll(async () => {
+  // First: the test may have stopped the process that held the embedded database.
+  await mongoose.disconnect();
   await stopServerProcess(second);
   await stopServerProcess(first);
-  await mongoose.disconnect();
   await source.close();
   rmSync(dataDir, { recursive: true, force: true });
 });

@@ -7,6 +7,8 @@ import { createLogger } from './logger';
 import { trackConnections } from './lifecycle/connection-drain';
 import { createShutdown } from './lifecycle/graceful-shutdown';
 import { createLoadShedder } from './middleware/load-shedding';
+import { createSourcePoller } from './services/sources/poller';
+import { sourcePollDeps } from './services/sources/source-fetch';
 import { SEED_DATA } from '../seed/data/seed-data';
 import { seedIfEmpty } from '../seed/load-seed';
 
@@ -57,15 +59,25 @@ async function main(): Promise<void> {
   await (app.locals.templatesReady as Promise<void>);
   const server = await listen(app, config.port);
   const connections = trackConnections(server);
+  const poller = createSourcePoller({ intervalMs: config.sourcePollSeconds * 1000, deps: sourcePollDeps(config, () => new Date()), logger });
+  poller.start();
+  // Stopped as the drain starts (no new fetch), awaited before the database closes: a fetch in
+  // progress ends within its timeout, or is abandoned to its lease's expiry.
+  let pollerStopped: Promise<void> | undefined;
+  const stopPoller = () => (pollerStopped ??= poller.stop());
   const shutdown = createShutdown({
     logger,
     connections,
     markDraining: () => {
       draining = true;
+      void stopPoller();
     },
     handlersIdle: (timeoutMs) => loadShedder.drained(timeoutMs),
     stats: () => loadShedder.stats(),
-    closeDatabase: () => database.close(),
+    closeDatabase: async () => {
+      await stopPoller();
+      await database.close();
+    },
     exit: (code) => process.exit(code),
   });
   process.on('SIGTERM', shutdown);

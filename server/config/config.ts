@@ -119,6 +119,14 @@ const envSchema = z.object({
       .transform((v) => v !== undefined),
   ),
   TRUST_PROXY: trustProxySchema,
+  SOURCE_POLL_SECONDS: z.preprocess(
+    (v) => (v === '' || v === undefined ? '60' : v),
+    z
+      .string()
+      .regex(/^\d{1,5}$/, 'must be a whole number of seconds from 0 (off) to 86400')
+      .transform(Number)
+      .refine((n) => n <= 86_400, 'must be a whole number of seconds from 0 (off) to 86400'),
+  ),
   FETCH_ALLOW_PRIVATE: fetchAllowPrivateSchema,
   LOG_LEVEL: z.preprocess(
     (v) => (v === '' || v === undefined ? 'info' : v),
@@ -147,6 +155,8 @@ export interface Config {
   readonly logLevel: (typeof LOG_LEVELS)[number];
   /** Development only: re-read and re-compile templates on every render, so edits show on reload. */
   readonly watchTemplates: boolean;
+  /** How often the data-source poller wakes, in seconds; 0: never (no source is fetched by itself). */
+  readonly sourcePollSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -215,5 +225,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     timeZone: e.TZ_NEWSROOM,
     logLevel: e.LOG_LEVEL,
     watchTemplates: e.ECART_WATCH_TEMPLATES,
+    sourcePollSeconds: e.SOURCE_POLL_SECONDS,
   });
 }

@@ -7,6 +7,7 @@ import { currentUser } from '../middleware/auth';
 import { noteSaved } from '../middleware/saved-notice';
 import { validatedBody, validatedQuery } from '../middleware/validate';
 import { formatFigure, presentClaimPage } from '../presenters/claim.presenter';
+import { presentProposalItem, presentSourceRow } from '../presenters/data-source.presenter';
 import { presentRevisions } from '../presenters/history.presenter';
 import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
 import { claimEditFormSchema, claimFormSchema } from '../schemas/claim-form.schemas';
@@ -21,6 +22,8 @@ import { findClaimForEditor, listClaimFormChoices, listClaimMeasurements, parseC
 import { getClaimForPreview } from '../services/claims-query.service';
 import { formatNewsroomDate, formatNewsroomNumber } from '../services/newsroom-input.service';
 import { listClaimHistory, revisionsSince, type Actor } from '../services/revisions.service';
+import { listClaimDataSources } from '../services/sources/data-sources.service';
+import { listClaimProposals } from '../services/sources/proposals.service';
 import { fieldMessages, inFormOrder, isFormRefusal, isStaleSave, typedValues, type Values } from './form-helpers';
 
 const CLAIM_FIELDS = ['title', 'statement', 'statementVerbatim', 'speaker', 'speakerRole', 'saidAt', 'appearance', 'topics', 'kind', 'value', 'unit', 'currency', 'dueAt', 'definition', 'sourceOutlet', 'sourceTitle', 'sourceUrl', 'sourcePublishedAt', 'version', 'correction', 'correctionNote'] as const;
@@ -179,6 +182,7 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
         definition: m.definition,
         proxy: !m.sameQuantity,
       }));
+      const [sources, proposals] = await Promise.all([listClaimDataSources(claim._id), listClaimProposals(claim._id)]);
       res.render('pages/editor/claim', {
         pageTitle: claim.title,
         claim: {
@@ -192,6 +196,10 @@ export function editorClaimsController(config: Pick<Config, 'locale' | 'timeZone
           corrections: claim.corrections.map((c) => ({ date: presentDate(ctx, c.at, 'day'), text: c.text })),
         },
         measurements,
+        // Only a claim with a figure can be measured by a number read from a file.
+        measurable: claim.announced.kind !== 'deadline' && claim.announced.kind !== 'qualitative',
+        sources: sources.map((s) => presentSourceRow(ctx, s)),
+        proposals: proposals.map((p) => presentProposalItem(ctx, p)),
       });
     },
 

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
+import { presentProposalItem } from '../presenters/data-source.presenter';
 import { createPresentContext, presentDate, type PresentContext } from '../presenters/present-context';
 import { getEditorDashboard } from '../services/editor-dashboard.service';
 
@@ -31,6 +32,11 @@ export function editorController(config: Pick<Config, 'locale' | 'timeZone'>, cl
           { key: 'recent', title: ctx.t('editor.dashboard.recent'), claims: rows(dashboard.recent) },
         ],
         publishedCount: dashboard.publishedCount,
+        proposals: {
+          title: ctx.t('editor.dashboard.proposals', { count: dashboard.proposals.count }),
+          count: dashboard.proposals.count,
+          items: dashboard.proposals.proposals.map((p) => presentProposalItem(ctx, p, p.claim.title)),
+        },
       });
     },
   };

@@ -23,6 +23,15 @@ export const SAVED_NOTICES = [
   'user-created',
   'user-disabled',
   'password-reset',
+  'source-created',
+  'source-saved',
+  'source-deleted',
+  'source-proposed',
+  'source-unchanged',
+  'source-failed',
+  'source-busy',
+  'proposal-approved',
+  'proposal-rejected',
 ] as const;
 export type SavedNotice = (typeof SAVED_NOTICES)[number];
 

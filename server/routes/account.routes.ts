@@ -12,6 +12,7 @@ import { takeSavedNotice } from '../middleware/saved-notice';
 import { validateBody, validateQuery } from '../middleware/validate';
 import { newClaimQuerySchema } from '../schemas/editor-query.schemas';
 import { editorPeopleRoutes } from './editor-people.routes';
+import { editorSourcesRoutes } from './editor-sources.routes';
 import { createUserSchema, loginSchema, resetPasswordSchema } from '../schemas/user.schemas';
 import type { LoginThrottle } from '../services/login-throttle.service';
 
@@ -73,6 +74,7 @@ export function accountRouter(
   router.post('/editor/claims/:id/verdict', validateBody(measurements.verdictSchema), measurements.updateVerdict, measurements.rejectedVerdict);
   router.get('/editor/snapshots/:id', snapshotsController().showForEditor);
   editorPeopleRoutes(router, config, clock);
+  editorSourcesRoutes(router, config, clock);
 
   router.use('/admin', requireRole('admin'), exposeCsrfToken, takeSavedNotice);
   router.get('/admin/users', users.list);

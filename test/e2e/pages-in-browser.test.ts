@@ -63,6 +63,7 @@ const EDITOR_PAGES: PageToCheck[] = [
   { name: 'editor-measurement-remove', path: (ids) => `/editor/claims/${ids.claim}/measurements/${ids.measurement}/remove` },
   { name: 'editor-timeline-new', path: (ids) => `/editor/claims/${ids.claim}/timeline/new` },
   { name: 'editor-verdict', path: (ids) => `/editor/claims/${ids.claim}/verdict` },
+  { name: 'editor-source-new', path: (ids) => `/editor/claims/${ids.claim}/sources/new` },
   { name: 'editor-speakers', path: '/editor/speakers' },
   { name: 'editor-speaker-new', path: '/editor/speakers/new?for=claim' },
   { name: 'editor-speaker-edit', path: (ids) => `/editor/speakers/${ids.speaker}/edit` },

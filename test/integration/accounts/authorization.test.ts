@@ -1,5 +1,7 @@
 import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
+import { DataSourceModel } from '../../../models/data-source.model';
+import { ProposalModel } from '../../../models/proposal.model';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { RevisionModel } from '../../../models/revision.model';
 import { SpeakerModel } from '../../../models/speaker.model';
@@ -42,6 +44,8 @@ interface Target {
   topicId: string;
   snapshotId: string;
   email: string;
+  sourceId: string;
+  proposalId: string;
 }
 
 type Expected = 200 | 401 | 403 | 422 | { redirect: string | RegExp | ((target: Target) => string) };
@@ -75,6 +79,62 @@ const claimFields = (t: Target) => ({
   sourceOutlet: 'AFP',
 });
 const measurementFields = { value: '5', asOf: '21/12/2021', definition: 'mesure', sameQuantity: 'on', sourceOutlet: 'AFP' };
+const sourcePath = (t: Target, rest: string) => `/editor/claims/${t.claimId}/sources/${t.sourceId}${rest}`;
+const proposalPath = (t: Target, rest = '') => `/editor/proposals/${t.proposalId}${rest}`;
+const sourceFields = (t: Target) => ({ url: `https://example.org/${t.sourceId}.csv`, format: 'csv', valueField: 'total', outlet: 'AFP', definition: 'mesure', schedule: 'weekly' });
+const proposalStatus = async (t: Target) => (await ProposalModel.findById(t.proposalId).lean())?.status;
+
+/** A claim's data sources and the approval queue (server/routes/editor-sources.routes.ts). */
+const SOURCE_ROUTES: Record<string, Route> = {
+  'GET /editor/claims/:id/sources/new': get((t) => claimPath(t, '/sources/new')),
+  'POST /editor/claims/:id/sources/new': {
+    run: (agent, token, t) => agent.post(claimPath(t, '/sources/new')).type('form').send({ _csrf: token, ...sourceFields(t) }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await DataSourceModel.countDocuments({ url: sourceFields(t).url })) === 1,
+  },
+  'GET /editor/claims/:id/sources/:sourceId/edit': get((t) => sourcePath(t, '/edit')),
+  'POST /editor/claims/:id/sources/:sourceId/edit': {
+    run: (agent, token, t) => agent.post(sourcePath(t, '/edit')).type('form').send({ _csrf: token, ...sourceFields(t) }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await DataSourceModel.findById(t.sourceId).lean())?.schedule === 'weekly',
+  },
+  'GET /editor/claims/:id/sources/:sourceId/delete': get((t) => sourcePath(t, '/delete')),
+  'POST /editor/claims/:id/sources/:sourceId/delete': {
+    run: (agent, token, t) => agent.post(sourcePath(t, '/delete')).type('form').send({ _csrf: token }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await DataSourceModel.exists({ _id: t.sourceId })) === null,
+  },
+  'POST /editor/claims/:id/sources/:sourceId/fetch': {
+    // The source's address is private, and this app allows none: the fetch fails at once, recorded.
+    run: (agent, token, t) => agent.post(sourcePath(t, '/fetch')).type('form').send({ _csrf: token }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await DataSourceModel.findById(t.sourceId).lean())?.lastError?.code === 'private_address',
+  },
+  'GET /editor/proposals/:proposalId': get((t) => proposalPath(t)),
+  'GET /editor/proposals/:proposalId/edit': get((t) => proposalPath(t, '/edit')),
+  'POST /editor/proposals/:proposalId/approve': {
+    run: (agent, token, t) => agent.post(proposalPath(t, '/approve')).type('form').send({ _csrf: token }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await proposalStatus(t)) === 'approved',
+  },
+  'POST /editor/proposals/:proposalId/edit': {
+    run: (agent, token, t) => agent.post(proposalPath(t, '/edit')).type('form').send({ _csrf: token, ...measurementFields }),
+    editor: { redirect: hub },
+    admin: { redirect: hub },
+    happened: async (t) => (await proposalStatus(t)) === 'approved',
+  },
+  'POST /editor/proposals/:proposalId/reject': {
+    run: (agent, token, t) => agent.post(proposalPath(t, '/reject')).type('form').send({ _csrf: token, reason: 'non' }),
+    editor: { redirect: '/editor' },
+    admin: { redirect: '/editor' },
+    happened: async (t) => (await proposalStatus(t)) === 'rejected',
+  },
+};
 
 /** The five routes of /editor/speakers or /editor/topics, acting on the target's own speaker or topic. */
 function directoryRoutes(kind: 'speakers' | 'topics'): Record<string, Route> {
@@ -104,6 +164,7 @@ function directoryRoutes(kind: 'speakers' | 'topics'): Record<string, Route> {
 }
 
 const ROUTES: Record<string, Route> = {
+  ...SOURCE_ROUTES,
   ...directoryRoutes('speakers'),
   ...directoryRoutes('topics'),
   'GET /editor': get(() => '/editor'),
@@ -220,7 +281,19 @@ async function newTarget(): Promise<Target> {
   const speaker = await SpeakerModel.create({ slug: `matrice-auteur-${counter}-${Date.now()}`, name: `Auteur ${email}` });
   const topic = await TopicModel.create({ slug: `matrice-theme-${counter}-${Date.now()}`, name: `Thème ${email}` });
   const snapshot = await storeSnapshot({ url: 'https://example.org/', finalUrl: 'https://example.org/', status: 200, contentType: 'text/plain', charset: null, bytes: Buffer.from(email), sha256: '', fetchedAt: new Date() });
-  return { account: await createTestAccount('editor'), claimId: String(claim._id), measurementId: String(measurement._id), speakerId: String(speaker._id), topicId: String(topic._id), snapshotId: String(snapshot.id), email };
+  const source = await DataSourceModel.create({ claim: claim._id, url: 'http://127.0.0.1:9/passes.csv', format: 'csv', valueField: 'total', outlet: 'AFP', definition: 'mesure', schedule: 'daily', nextFetchAt: new Date('2100-01-01') });
+  const proposal = await ProposalModel.create({ claim: claim._id, source: source._id, dedupKey: 'k', value: 7, asOf: new Date('2021-12-22'), asOfPrecision: 'day', definition: 'mesure', sameQuantity: true, outlet: 'AFP', sourceUrl: source.url, fetchedAt: new Date('2021-12-22') });
+  return {
+    account: await createTestAccount('editor'),
+    claimId: String(claim._id),
+    measurementId: String(measurement._id),
+    speakerId: String(speaker._id),
+    topicId: String(topic._id),
+    snapshotId: String(snapshot.id),
+    email,
+    sourceId: String(source._id),
+    proposalId: String(proposal._id),
+  };
 }
 
 /** Every editor and admin route, from the router itself: a new route cannot be left out of the table. */

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       fetchAllowPrivate: [],
       sessionSecretGenerated: true,
       watchTemplates: false,
+      sourcePollSeconds: 60,
     });
     expect(config.sessionSecret).toHaveLength(64);
     expect(Object.isFrozen(config)).toBe(true);
@@ -127,6 +128,13 @@ describe('loadConfig', () => {
 
   it('when a variable is set to the empty string, then its default applies', () => {
     expect(loadConfig({ PORT: '', SITE_LOCALE: '' })).toMatchObject({ port: 3000, locale: 'fr' });
+  });
+
+  it('when SOURCE_POLL_SECONDS is 0 or a number of seconds, then the poller interval is that, and anything else refuses to boot naming it', () => {
+    expect(loadConfig({ SOURCE_POLL_SECONDS: '0' }).sourcePollSeconds).toBe(0);
+    expect(loadConfig({ SOURCE_POLL_SECONDS: '5' }).sourcePollSeconds).toBe(5);
+    expect(() => loadConfig({ SOURCE_POLL_SECONDS: 'soon' })).toThrow(/^Invalid configuration: SOURCE_POLL_SECONDS must be a whole number of seconds from 0 \(off\) to 86400 \(got "soon"\)$/);
+    expect(() => loadConfig({ SOURCE_POLL_SECONDS: '90000' })).toThrow(/SOURCE_POLL_SECONDS/);
   });
 
   it('when ECART_WATCH_TEMPLATES=1 in development, then the template watch mode is on', () => {

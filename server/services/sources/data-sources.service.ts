@@ -1,0 +1,88 @@
+import type { Types } from 'mongoose';
+import { DataSourceModel } from '../../../models/data-source.model';
+import { AppError } from '../../errors';
+import type { DataSourceForm } from '../../schemas/data-source.schemas';
+import { notDeleted } from '../editor-reads.service';
+import { ClaimModel } from '../../../models/claim.model';
+import { ProposalModel } from '../../../models/proposal.model';
+import type { Actor } from '../revisions.service';
+
+/*
+ * The editors' data sources: set up, changed and removed on a claim's editor page. Sources
+ * are editors' tools, not public content: these writes change no page, no feed and no
+ * history a reader sees; what a source reads reaches the public only through an approval.
+ */
+
+/** The stored fields a form sets. A JSON source has no row filter; a change of where to read resets the last proposal and errors. */
+function sourceFields(form: DataSourceForm) {
+  const csv = form.format === 'csv';
+  return {
+    url: form.url,
+    format: form.format,
+    valueField: form.valueField,
+    filterColumn: csv ? form.filterColumn : undefined,
+    filterValue: csv ? form.filterValue : undefined,
+    dateField: form.dateField,
+    outlet: form.outlet,
+    unit: form.unit,
+    definition: form.definition,
+    sameQuantity: form.sameQuantity,
+    schedule: form.schedule,
+  };
+}
+
+/** Only a claim with a figure can be measured by a number read from a file. */
+async function loadMeasurableClaim(claimId: Types.ObjectId) {
+  const claim = await ClaimModel.findOne({ _id: claimId, ...notDeleted() }, { announced: 1, title: 1 }).lean();
+  if (!claim) throw new AppError({ code: 'NOT_FOUND', message: `No claim ${String(claimId)}` });
+  if (claim.announced.kind === 'deadline' || claim.announced.kind === 'qualitative') {
+    throw new AppError({ code: 'VALIDATION', message: 'This claim has no figure to measure', details: { url: 'source.form.claim_not_numeric' } });
+  }
+  return claim;
+}
+
+/** A new source, due at once: the poller fetches it on its next round. */
+export async function createDataSource(claimId: Types.ObjectId, form: DataSourceForm, by: { id: string }, now: Date): Promise<Types.ObjectId> {
+  await loadMeasurableClaim(claimId);
+  const created = await DataSourceModel.create({ ...sourceFields(form), claim: claimId, nextFetchAt: now, createdBy: by.id });
+  return created._id;
+}
+
+export async function findDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId) {
+  const source = await DataSourceModel.findOne({ _id: sourceId, claim: claimId }).lean();
+  if (!source) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+  return source;
+}
+
+export async function listClaimDataSources(claimId: Types.ObjectId) {
+  return DataSourceModel.find({ claim: claimId }).sort({ createdAt: 1, _id: 1 }).lean();
+}
+
+/**
+ * Saves an edited source. Where or how it is read having changed, it is due again at once and
+ * its failures are forgotten; the lease is left alone (a fetch in progress finishes under it).
+ */
+export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId, form: DataSourceForm, now: Date): Promise<void> {
+  await loadMeasurableClaim(claimId);
+  const fields = sourceFields(form);
+  const unset = Object.fromEntries(Object.entries(fields).filter(([, v]) => v === undefined).map(([k]) => [k, 1]));
+  const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  const result = await DataSourceModel.updateOne({ _id: sourceId, claim: claimId }, { $set: { ...set, nextFetchAt: now, failureCount: 0 }, $unset: { ...unset, lastError: 1 } }, { runValidators: true });
+  if (result.matchedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+}
+
+/** Removes a source. Its proposals stay: each carries what it needs to be approved or rejected. */
+export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId): Promise<void> {
+  const result = await DataSourceModel.deleteOne({ _id: sourceId, claim: claimId });
+  if (result.deletedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+}
+
+/**
+ * A deleted claim's sources stop: they are removed, and its pending proposals are rejected
+ * (by whoever deleted it), so the queue never offers what can no longer be approved. Runs
+ * inside the deletion's transaction.
+ */
+export async function withdrawClaimSources(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
+  await DataSourceModel.deleteMany({ claim: claimId });
+  await ProposalModel.updateMany({ claim: claimId, status: 'pending' }, { $set: { status: 'rejected', decidedAt: now, decidedBy: actor.id, decidedByName: actor.name } });
+}

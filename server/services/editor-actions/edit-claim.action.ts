@@ -4,6 +4,7 @@ import { refreshClaimSearch } from '../claim-search.service';
 import { syncClaimPublicState } from '../claim-public-state.service';
 import { diffSnapshots } from '../revisions.service';
 import { saveAtVersion } from '../versioned-save.service';
+import { withdrawClaimSources } from '../sources/data-sources.service';
 import { assertAtVersion, assertCorrectable, checkReferences, loadClaimForAction, publishCorrection, recordActionRevision, refreshTracking } from './action-steps';
 import { claimFields, claimSnapshot, sourceOf } from './form-fields';
 import { runEditorAction, type EditorActionContext } from './run-editor-action';
@@ -38,5 +39,7 @@ export async function editClaim(claimId: Types.ObjectId, form: ClaimEditForm, ct
     if (correction) await publishCorrection(doc, correction, ctx.now);
     // The announced figure or date may have changed: the list's gap and state follow.
     await refreshTracking(doc, null, ctx);
+    // A claim that no longer announces a figure cannot take a number read from a file.
+    if (doc.announced.kind === 'deadline' || doc.announced.kind === 'qualitative') await withdrawClaimSources(claimId, ctx.actor, ctx.now);
   });
 }

@@ -78,9 +78,10 @@ export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.
 }
 
 /**
- * A deleted claim's sources stop: they are removed, and its pending proposals are rejected
- * (by whoever deleted it), so the queue never offers what can no longer be approved. Runs
- * inside the deletion's transaction.
+ * A deleted claim's sources stop, and so do those of a claim edited into a deadline or a
+ * qualitative claim: they are removed, and its pending proposals are rejected (by whoever
+ * deleted or edited it), so the queue never offers what can no longer be approved. Runs
+ * inside the deletion's or the edit's transaction.
  */
 export async function withdrawClaimSources(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
   await DataSourceModel.deleteMany({ claim: claimId });

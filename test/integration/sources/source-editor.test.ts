@@ -213,6 +213,31 @@ describe('a data source, from setup to a published measurement', () => {
   });
 });
 
+describe('a claim that stops announcing a figure', () => {
+  it('when a claim with a source and a pending proposal is edited into a deadline claim, then its sources stop and the proposal is rejected', async () => {
+    const title = `Chiffre puis échéance ${Date.now()}`;
+    const speaker = (await ClaimModel.findOne({ slug: SLUG }).lean())!.speaker;
+    await editor
+      .post('/editor/claims/new')
+      .type('form')
+      .send({ _csrf: token, title, statement: 'Une déclaration chiffrée.', statementVerbatim: 'on', speaker: String(speaker), saidAt: '20/12/2021', kind: 'count', value: '1 000', unit: 'choses', definition: 'choses comptées', sourceOutlet: 'Le Monde' })
+      .expect(303);
+    const id = String((await ClaimModel.findOne({ title }).lean())!._id);
+    const url = servedCsv('date,total\n2022-04-01,7000\n');
+    await editor.post(`/editor/claims/${id}/sources/new`).type('form').send(sourceForm({ url, filterColumn: '', filterValue: '' })).expect(303);
+    const source = (await DataSourceModel.findOne({ url }).lean())!;
+    await editor.post(`/editor/claims/${id}/sources/${String(source._id)}/fetch`).type('form').send({ _csrf: token }).expect(303);
+    expect(await ProposalModel.countDocuments({ source: source._id, status: 'pending' })).toBe(1);
+
+    const fields = formFields((await editor.get(`/editor/claims/${id}/edit`).expect(200)).text);
+    await editor.post(`/editor/claims/${id}/edit`).type('form').send({ ...fields, _csrf: token, kind: 'deadline', value: '', unit: '', dueAt: '31/12/2025' }).expect(303);
+    expect((await ClaimModel.findById(id).lean())!.announced.kind).toBe('deadline');
+    expect(await DataSourceModel.exists({ _id: source._id })).toBeNull();
+    expect(await ProposalModel.countDocuments({ source: source._id, status: 'pending' })).toBe(0);
+    expect(await ProposalModel.countDocuments({ source: source._id, status: 'rejected' })).toBe(1);
+  });
+});
+
 /** A source reading `body`, set up and read through the editor's routes; its first proposal. */
 async function proposalFrom(body: string): Promise<{ sourceId: string; proposalId: string }> {
   const url = servedCsv(body);

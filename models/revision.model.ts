@@ -1,10 +1,10 @@
 import { model, Schema, type HydratedDocument, type InferSchemaType } from 'mongoose';
 
-/** What a revision is about: the claim itself, or one of the things hanging off it. */
-export const REVISION_ENTITIES = ['claim', 'measurement', 'statement', 'event', 'verdict'] as const;
+/** What a revision is about: the claim itself, or one of the things hanging off it (its data sources and their proposals included). */
+export const REVISION_ENTITIES = ['claim', 'measurement', 'statement', 'event', 'verdict', 'source', 'proposal'] as const;
 export type RevisionEntity = (typeof REVISION_ENTITIES)[number];
 
-export const REVISION_ACTIONS = ['created', 'edited', 'removed', 'published', 'unpublished', 'deleted'] as const;
+export const REVISION_ACTIONS = ['created', 'edited', 'removed', 'published', 'unpublished', 'deleted', 'rejected'] as const;
 export type RevisionAction = (typeof REVISION_ACTIONS)[number];
 
 /** One field's value before and after, as stored (a Date, a number, an id …); null when absent. */
@@ -25,7 +25,7 @@ const revisionSchema = new Schema(
   {
     claim: { type: Schema.Types.ObjectId, ref: 'Claim', required: true, immutable: true },
     entity: { type: String, enum: REVISION_ENTITIES, required: true, immutable: true },
-    /** The claim, measurement or timeline entry changed. */
+    /** The claim, measurement, timeline entry, data source or proposal changed. */
     entityId: { type: Schema.Types.ObjectId, required: true, immutable: true },
     action: { type: String, enum: REVISION_ACTIONS, required: true, immutable: true },
     at: { type: Date, required: true, immutable: true },

@@ -126,7 +126,7 @@ export function editorProposalsController(config: Pick<Config, 'locale' | 'timeZ
 
     reject: async (req: Request<Params>, res: Response) => {
       const { reason } = validatedBody(res, proposalRejectionSchema);
-      await rejectProposal(parseObjectId(req.params.proposalId, 'proposal'), reason, actorOf(res), clock());
+      await rejectProposal(parseObjectId(req.params.proposalId, 'proposal'), reason, acting(res));
       noteSaved(req, 'proposal-rejected');
       res.redirect(303, '/editor');
     },

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Types } from 'mongoose';
 import { SOURCE_FORMATS, SOURCE_SCHEDULES } from '../../models/data-source.model';
 import type { Config } from '../config';
+import type { EditorActionContext } from '../services/editor-actions/run-editor-action';
 import { noteSaved, type SavedNotice } from '../middleware/saved-notice';
 import { validatedBody } from '../middleware/validate';
 import { presentReading, presentSourceError } from '../presenters/data-source.presenter';
@@ -50,6 +51,7 @@ const FETCH_NOTICES: Record<PollOutcome['kind'], SavedNotice> = { proposed: 'sou
 export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZone' | 'fetchAllowPrivate'>, clock: () => Date) {
   const context = () => createPresentContext(config, clock());
   const pollDeps = sourcePollDeps(config, clock);
+  const acting = (res: Response): EditorActionContext => ({ actor: actorOf(res), now: clock(), timeZone: config.timeZone });
   const owner = processOwner();
 
   const renderSourceForm = async (res: Response, params: { id: string; sourceId?: string }, values: Values, options: { fresh?: boolean; errors?: Record<string, string>; preview?: ReturnType<typeof presentPreview> }) => {
@@ -100,7 +102,7 @@ export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZon
 
     createSource: async (req: Request<{ id: string }>, res: Response) => {
       await saveOrPreview(req, res, async (form) => {
-        await createDataSource(parseClaimId(req.params.id), form, actorOf(res), clock());
+        await createDataSource(parseClaimId(req.params.id), form, acting(res));
         return 'source-created';
       });
     },
@@ -112,7 +114,7 @@ export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZon
 
     updateSource: async (req: Request<SourceParams>, res: Response) => {
       await saveOrPreview(req, res, async (form) => {
-        await updateDataSource(parseClaimId(req.params.id), parseObjectId(req.params.sourceId, 'data source'), form, clock());
+        await updateDataSource(parseClaimId(req.params.id), parseObjectId(req.params.sourceId, 'data source'), form, acting(res));
         return 'source-saved';
       });
     },
@@ -135,7 +137,7 @@ export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZon
     },
 
     deleteSource: async (req: Request<SourceParams>, res: Response) => {
-      await deleteDataSource(parseClaimId(req.params.id), parseObjectId(req.params.sourceId, 'data source'));
+      await deleteDataSource(parseClaimId(req.params.id), parseObjectId(req.params.sourceId, 'data source'), acting(res));
       noteSaved(req, 'source-deleted');
       res.redirect(303, claimHubPath(req.params.id));
     },

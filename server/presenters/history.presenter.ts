@@ -50,6 +50,15 @@ const FIELD_LABELS: Record<string, MessageKey> = {
   verbatim: 'editor.claim.verbatim',
   'verdict.rating': 'verdict.form.rating',
   'verdict.explanation': 'verdict.form.explanation',
+  url: 'editor.data_source.url',
+  format: 'editor.data_source.format',
+  valueField: 'editor.data_source.value_field',
+  filterColumn: 'editor.data_source.filter_column',
+  filterValue: 'editor.data_source.filter_value',
+  dateField: 'editor.data_source.date_field',
+  outlet: 'editor.data_source.outlet',
+  schedule: 'editor.data_source.schedule',
+  rejectionReason: 'proposal.reject_reason',
 };
 
 /** Fields whose stored values are keys with a label of their own. */
@@ -58,6 +67,8 @@ const ENUM_PREFIXES: Record<string, string> = {
   status: 'status',
   'verdict.rating': 'verdict',
   kind: 'timeline',
+  format: 'source.format',
+  schedule: 'source.schedule',
 };
 
 export interface PresentedChange {

@@ -5,13 +5,21 @@ import type { DataSourceForm } from '../../schemas/data-source.schemas';
 import { notDeleted } from '../editor-reads.service';
 import { ClaimModel } from '../../../models/claim.model';
 import { ProposalModel } from '../../../models/proposal.model';
-import type { Actor } from '../revisions.service';
+import { diffSnapshots, snapshotOf, type Actor } from '../revisions.service';
+import { recordActionRevision } from '../editor-actions/action-steps';
+import { runEditorAction, type EditorActionContext } from '../editor-actions/run-editor-action';
 
 /*
  * The editors' data sources: set up, changed and removed on a claim's editor page. Sources
- * are editors' tools, not public content: these writes change no page, no feed and no
- * history a reader sees; what a source reads reaches the public only through an approval.
+ * are editors' tools, not public content: these writes change no page and no feed; what a
+ * source reads reaches the public only through an approval. Each is an editor action (one
+ * transaction) with its Revision in the claim's history: who pointed the claim at which
+ * file, and when.
  */
+
+/** What a source's Revision compares, field by field. */
+const SOURCE_FIELDS = ['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField', 'outlet', 'unit', 'definition', 'sameQuantity', 'schedule'] as const;
+const sourceSnapshot = (source: object) => snapshotOf(source, SOURCE_FIELDS);
 
 /** The stored fields a form sets. A JSON source has no row filter; a change of where to read resets the last proposal and errors. */
 function sourceFields(form: DataSourceForm) {
@@ -42,10 +50,15 @@ async function loadMeasurableClaim(claimId: Types.ObjectId) {
 }
 
 /** A new source, due at once: the poller fetches it on its next round. */
-export async function createDataSource(claimId: Types.ObjectId, form: DataSourceForm, by: { id: string }, now: Date): Promise<Types.ObjectId> {
-  await loadMeasurableClaim(claimId);
-  const created = await DataSourceModel.create({ ...sourceFields(form), claim: claimId, nextFetchAt: now, createdBy: by.id });
-  return created._id;
+export async function createDataSource(claimId: Types.ObjectId, form: DataSourceForm, ctx: EditorActionContext): Promise<Types.ObjectId> {
+  return runEditorAction(async () => {
+    await loadMeasurableClaim(claimId);
+    const fields = sourceFields(form);
+    const [created] = await DataSourceModel.create([{ ...fields, claim: claimId, nextFetchAt: ctx.now, createdBy: ctx.actor.id }]);
+    const changes = diffSnapshots(sourceSnapshot({}), sourceSnapshot(fields));
+    await recordActionRevision(ctx, { claim: claimId, entity: 'source', entityId: created!._id, action: 'created', changes });
+    return created!._id;
+  });
 }
 
 export async function findDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId) {
@@ -62,19 +75,27 @@ export async function listClaimDataSources(claimId: Types.ObjectId) {
  * Saves an edited source. Where or how it is read having changed, it is due again at once and
  * its failures are forgotten; the lease is left alone (a fetch in progress finishes under it).
  */
-export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId, form: DataSourceForm, now: Date): Promise<void> {
-  await loadMeasurableClaim(claimId);
-  const fields = sourceFields(form);
-  const unset = Object.fromEntries(Object.entries(fields).filter(([, v]) => v === undefined).map(([k]) => [k, 1]));
-  const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-  const result = await DataSourceModel.updateOne({ _id: sourceId, claim: claimId }, { $set: { ...set, nextFetchAt: now, failureCount: 0 }, $unset: { ...unset, lastError: 1 } }, { runValidators: true });
-  if (result.matchedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId, form: DataSourceForm, ctx: EditorActionContext): Promise<void> {
+  await runEditorAction(async () => {
+    await loadMeasurableClaim(claimId);
+    const current = await findDataSource(claimId, sourceId);
+    const fields = sourceFields(form);
+    const unset = Object.fromEntries(Object.entries(fields).filter(([, v]) => v === undefined).map(([k]) => [k, 1]));
+    const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+    await DataSourceModel.updateOne({ _id: sourceId, claim: claimId }, { $set: { ...set, nextFetchAt: ctx.now, failureCount: 0 }, $unset: { ...unset, lastError: 1 } }, { runValidators: true });
+    const changes = diffSnapshots(sourceSnapshot(current), sourceSnapshot(fields));
+    if (changes.length > 0) await recordActionRevision(ctx, { claim: claimId, entity: 'source', entityId: sourceId, action: 'edited', changes });
+  });
 }
 
 /** Removes a source. Its proposals stay: each carries what it needs to be approved or rejected. */
-export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId): Promise<void> {
-  const result = await DataSourceModel.deleteOne({ _id: sourceId, claim: claimId });
-  if (result.deletedCount === 0) throw new AppError({ code: 'NOT_FOUND', message: `No data source ${String(sourceId)} on claim ${String(claimId)}` });
+export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId, ctx: EditorActionContext): Promise<void> {
+  await runEditorAction(async () => {
+    const current = await findDataSource(claimId, sourceId);
+    await DataSourceModel.deleteOne({ _id: sourceId, claim: claimId });
+    const changes = diffSnapshots(sourceSnapshot(current), sourceSnapshot({}));
+    await recordActionRevision(ctx, { claim: claimId, entity: 'source', entityId: sourceId, action: 'removed', changes });
+  });
 }
 
 /**

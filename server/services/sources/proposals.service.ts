@@ -3,7 +3,8 @@ import { DataSourceModel, type DataSource } from '../../../models/data-source.mo
 import { MeasurementModel } from '../../../models/measurement.model';
 import { ProposalModel } from '../../../models/proposal.model';
 import { AppError } from '../../errors';
-import type { Actor } from '../revisions.service';
+import { recordActionRevision } from '../editor-actions/action-steps';
+import { runEditorAction, type EditorActionContext } from '../editor-actions/run-editor-action';
 import type { Reading } from './source-reader';
 
 /*
@@ -101,15 +102,25 @@ export async function findProposal(id: Types.ObjectId) {
   return proposal;
 }
 
-/** Rejects a pending proposal; one already decided is a conflict (someone else decided first). */
-export async function rejectProposal(id: Types.ObjectId, reason: string | undefined, actor: Actor, now: Date): Promise<void> {
-  const result = await ProposalModel.updateOne(
-    { _id: id, status: 'pending' },
-    { $set: { status: 'rejected', decidedAt: now, decidedBy: actor.id, decidedByName: actor.name, ...(reason ? { rejectionReason: reason } : {}) } },
-  );
-  if (result.matchedCount === 1) return;
-  await findProposal(id);
-  throw new AppError({ code: 'CONFLICT', message: `Proposal ${String(id)} was already decided` });
+/**
+ * Rejects a pending proposal, with its Revision in the claim's history (one transaction);
+ * one already decided is a conflict (someone else decided first).
+ */
+export async function rejectProposal(id: Types.ObjectId, reason: string | undefined, ctx: EditorActionContext): Promise<void> {
+  await runEditorAction(async () => {
+    const { actor, now } = ctx;
+    const proposal = await ProposalModel.findOneAndUpdate(
+      { _id: id, status: 'pending' },
+      { $set: { status: 'rejected', decidedAt: now, decidedBy: actor.id, decidedByName: actor.name, ...(reason ? { rejectionReason: reason } : {}) } },
+    ).lean();
+    if (!proposal) {
+      await findProposal(id);
+      throw new AppError({ code: 'CONFLICT', message: `Proposal ${String(id)} was already decided` });
+    }
+    // The history reads "Proposition rejetée: Valeur 4 200 → —", with the reason when given.
+    const changes = [{ field: 'value', before: proposal.value, after: null }, ...(reason ? [{ field: 'rejectionReason', before: null, after: reason }] : [])];
+    await recordActionRevision(ctx, { claim: proposal.claim, entity: 'proposal', entityId: id, action: 'rejected', changes });
+  });
 }
 
 /** Pending proposals of one source, for the page that asks before deleting it. */

@@ -6,6 +6,7 @@ import { ClaimModel } from '../../../models/claim.model';
 import { DataSourceModel } from '../../../models/data-source.model';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { ProposalModel } from '../../../models/proposal.model';
+import { RevisionModel } from '../../../models/revision.model';
 import { UpdateModel } from '../../../models/update.model';
 import { createApp } from '../../../server/app';
 import { versionBumpsSettled } from '../../../server/services/content-version.service';
@@ -210,6 +211,26 @@ describe('a data source, from setup to a published measurement', () => {
     await editor.post(`/editor/claims/${claimId}/sources/${sourceId}/delete`).type('form').send({ _csrf: token }).expect(303);
     expect(await DataSourceModel.exists({ _id: sourceId })).toBeNull();
     expect(await ProposalModel.exists({ _id: proposalId })).not.toBeNull();
+  });
+});
+
+describe('the history of sources and proposals', () => {
+  it('when a source is added, changed and removed and a proposal rejected, then each is a Revision the claim history shows, with who and what changed', async () => {
+    const { sourceId, proposalId } = await proposalFrom('date,total\n2022-05-01,8100\n');
+    const edit = formFields((await editor.get(`/editor/claims/${claimId}/sources/${sourceId}/edit`).expect(200)).text);
+    await editor.post(`/editor/claims/${claimId}/sources/${sourceId}/edit`).type('form').send({ ...edit, _csrf: token, schedule: 'weekly', intent: 'save' }).expect(303);
+    await editor.post(`/editor/proposals/${proposalId}/reject`).type('form').send({ _csrf: token, reason: 'Chiffre régional, pas national' }).expect(303);
+    await editor.post(`/editor/claims/${claimId}/sources/${sourceId}/delete`).type('form').send({ _csrf: token }).expect(303);
+
+    const revisions = await RevisionModel.find({ entityId: mongoose.trusted({ $in: [new Types.ObjectId(sourceId), new Types.ObjectId(proposalId)] }) }).sort({ at: 1, _id: 1 }).lean();
+    expect(revisions.map((r) => `${r.entity} ${r.action}`)).toEqual(['source created', 'source edited', 'proposal rejected', 'source removed']);
+    expect(revisions[1]!.changes).toEqual([{ field: 'schedule', before: 'daily', after: 'weekly' }]);
+    expect(revisions.every((r) => String(r.claim) === claimId && r.byName.length > 0)).toBe(true);
+
+    const history = decodeEntities(pageText((await editor.get(`/editor/claims/${claimId}/history`).expect(200)).text));
+    for (const line of ['Source de données ajoutée', 'Source de données modifiée', 'Tous les jours', 'Toutes les semaines', 'Proposition rejetée', 'Chiffre régional, pas national', 'Source de données supprimée']) {
+      expect(history).toContain(line);
+    }
   });
 });
 

@@ -48,6 +48,8 @@ const proposalSchema = new Schema(
 proposalSchema.index({ source: 1, dedupKey: 1 }, { unique: true });
 /** The dashboard's queue, oldest first, and its count. */
 proposalSchema.index({ status: 1, createdAt: 1 });
+/** Whether retention may drop a snapshot: one a proposal cites is kept. */
+proposalSchema.index({ snapshot: 1 }, { sparse: true });
 proposalSchema.index({ claim: 1, status: 1, createdAt: 1 });
 
 export type Proposal = InferSchemaType<typeof proposalSchema>;

@@ -11,8 +11,13 @@ export const MAX_SNAPSHOT_BYTES = 5 * 1024 * 1024;
  * - a **snapshot** is one fetch: which URL, when, what came back (final URL, status, content
  *   type), and the hash of its bytes. A few hundred bytes, so years of hourly fetches of a
  *   source stay small (about 9 000 a year).
- * Both are written once and never edited. A blob (at most 5 MiB) stays under MongoDB's 16 MB
- * document limit, so no GridFS is needed.
+ * Both are written once (a blob's `lastStoredAt` aside). A blob (at most 5 MiB) stays under
+ * MongoDB's 16 MB document limit, so no GridFS is needed.
+ *
+ * Retention (snapshot-retention.service.ts): a copy that nothing cites (no measurement, claim,
+ * timeline entry or proposal) is dropped SNAPSHOT_RETENTION_DAYS after its fetch, and its bytes
+ * once no copy names them; what a measurement or a proposal cites is kept for good. A file that
+ * changes at every hourly fetch would otherwise add its size 8 760 times a year.
  */
 const snapshotBlobSchema = new Schema(
   {
@@ -20,6 +25,8 @@ const snapshotBlobSchema = new Schema(
     _id: { type: String, required: true, match: /^[0-9a-f]{64}$/ },
     bytes: { type: Buffer, required: true },
     size: { type: Number, required: true, min: 0, max: MAX_SNAPSHOT_BYTES },
+    /** The last time a fetch stored these bytes: retention never drops bytes stored since its cutoff. */
+    lastStoredAt: { type: Date },
   },
   { collection: 'snapshot_blobs', versionKey: false, timestamps: { createdAt: true, updatedAt: false } },
 );
@@ -44,6 +51,8 @@ const snapshotSchema = new Schema(
 /** A source's copies, latest first. */
 snapshotSchema.index({ url: 1, fetchedAt: -1 });
 snapshotSchema.index({ sha256: 1 });
+/** Retention walks the oldest copies first. */
+snapshotSchema.index({ fetchedAt: 1 });
 
 export type SnapshotBlob = InferSchemaType<typeof snapshotBlobSchema>;
 export const SnapshotBlobModel = model('SnapshotBlob', snapshotBlobSchema);

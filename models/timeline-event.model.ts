@@ -25,6 +25,8 @@ const timelineEventSchema = new Schema(
 );
 
 timelineEventSchema.index({ claim: 1, at: 1 });
+/** Whether retention may drop a snapshot: one a timeline entry's source cites is kept. */
+timelineEventSchema.index({ 'source.snapshot': 1 }, { sparse: true });
 
 /** Writes here change what the public sees: they invalidate rendered pages. */
 timelineEventSchema.plugin(publicContent);

@@ -2,12 +2,17 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../../logger';
 import { pollDueSources, type PollDeps } from './source-poll.service';
+import { pruneSnapshots } from './snapshot-retention.service';
+
+/** How often a process drops the old copies nothing cites (snapshot-retention.service.ts). */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /*
  * The data-source poller, inside the app process: no extra service to run. Every
  * `intervalMs` it fetches the sources that are due (see source-lease.service.ts for why
  * several processes fetch each source once per period). On shutdown it stops taking
- * sources at once and waits for the fetch in progress, which its own timeout bounds.
+ * sources at once and waits for the fetch in progress, which its own timeout bounds. Once an
+ * hour a round also applies the snapshots' retention.
  */
 
 export interface SourcePoller {
@@ -39,10 +44,20 @@ export function createSourcePoller({ intervalMs, deps, logger, maxPerRound = 20,
   let stopping = false;
   let round: Promise<void> | null = null;
 
+  let lastPruneAt = -Infinity;
+  const pruneIfDue = async (): Promise<void> => {
+    const now = deps.clock();
+    if (stopping || now.getTime() - lastPruneAt < PRUNE_EVERY_MS) return;
+    lastPruneAt = now.getTime();
+    const pruned = await pruneSnapshots(now);
+    if (pruned.snapshots > 0) logger.info({ pruned }, 'sources: old uncited snapshots dropped');
+  };
+
   const runOnce = (): Promise<void> => {
     round ??= pollDueSources(owner, deps, { max: maxPerRound, stopping: () => stopping })
-      .then((outcomes) => {
+      .then(async (outcomes) => {
         if (outcomes.length > 0) logger.info({ owner, outcomes }, 'sources: polled');
+        await pruneIfDue();
       })
       .catch((err: unknown) => {
         // The lease of the source being fetched expires by itself: another round retries it.

@@ -25,7 +25,7 @@ export async function storeSnapshot(fetched: FetchedResponse): Promise<StoredSna
   }
   // Recomputed, not trusted: the hash is the blob's address.
   const sha256 = createHash('sha256').update(fetched.bytes).digest('hex');
-  await storeBlobOnce(sha256, fetched.bytes);
+  await storeBlobOnce(sha256, fetched.bytes, fetched.fetchedAt);
   const snapshot = await SnapshotModel.create({
     url: fetched.url,
     finalUrl: fetched.finalUrl,
@@ -45,8 +45,14 @@ export async function storeSnapshot(fetched: FetchedResponse): Promise<StoredSna
  * on the equality it queried, and inside transactions the conflict is a transient error
  * that the driver retries.
  */
-async function storeBlobOnce(sha256: string, bytes: Buffer): Promise<void> {
-  await SnapshotBlobModel.updateOne({ _id: sha256 }, { $setOnInsert: { bytes, size: bytes.length, createdAt: new Date() } }, { upsert: true, timestamps: false });
+async function storeBlobOnce(sha256: string, bytes: Buffer, storedAt: Date): Promise<void> {
+  // `lastStoredAt` moves with every store, so retention (which deletes a blob only if it was
+  // last stored before its cutoff) cannot drop bytes a fetch is storing right now.
+  await SnapshotBlobModel.updateOne(
+    { _id: sha256 },
+    { $setOnInsert: { bytes, size: bytes.length, createdAt: new Date() }, $max: { lastStoredAt: storedAt } },
+    { upsert: true, timestamps: false },
+  );
 }
 
 export type SnapshotReader = 'editor' | 'public';

@@ -51,9 +51,12 @@ interface SourceLike {
   url?: string | null;
   archiveUrl?: string | null;
   quote?: string | null;
+  snapshot?: Types.ObjectId | null;
+  snapshotAt?: Date | null;
 }
 
-function apiSource(source: SourceLike | null | undefined) {
+/** A source as data; `snapshotUrl` is Écart's own stored copy of it (served sandboxed), when there is one. */
+function apiSource(ctx: ApiContext, source: SourceLike | null | undefined) {
   if (!source) return null;
   return {
     outlet: source.outlet ?? null,
@@ -62,6 +65,8 @@ function apiSource(source: SourceLike | null | undefined) {
     publishedPrecision: source.publishedAt ? (source.publishedPrecision ?? 'day') : null,
     url: source.url ?? null,
     archiveUrl: source.archiveUrl ?? null,
+    snapshotUrl: source.snapshot ? `${ctx.siteUrl}/snapshots/${String(source.snapshot)}` : null,
+    snapshotAt: isoOrNull(source.snapshotAt),
     quote: source.quote ?? null,
   };
 }
@@ -140,7 +145,7 @@ function apiGap(ctx: ApiContext, claim: ClaimSummary, measurements: MeasurementR
   };
 }
 
-export function apiMeasurement(claim: Pick<ClaimSummary, 'announced'>, m: MeasurementRow) {
+export function apiMeasurement(ctx: ApiContext, claim: Pick<ClaimSummary, 'announced'>, m: MeasurementRow) {
   return {
     id: String(m._id),
     value: m.value ?? null,
@@ -151,7 +156,7 @@ export function apiMeasurement(claim: Pick<ClaimSummary, 'announced'>, m: Measur
     deliveredAt: isoOrNull(m.deliveredAt),
     asOf: m.asOf.toISOString(),
     asOfPrecision: m.asOfPrecision,
-    source: apiSource(m.source),
+    source: apiSource(ctx, m.source),
     methodNotes: m.methodNotes ?? null,
   };
 }
@@ -220,7 +225,7 @@ function apiTimeline(ctx: ApiContext, { claim, measurements, events }: ClaimPage
     who: entry.who,
     text: entry.text,
     verbatim: entry.verbatim,
-    source: apiSource(entry.source),
+    source: apiSource(ctx, entry.source),
   }));
 }
 
@@ -234,9 +239,9 @@ export function apiClaimDetail(ctx: ApiContext, page: ClaimPage) {
     language: claim.language,
     speakerRole: claim.speakerRole ?? claim.speaker.role ?? null,
     appearance: claim.appearance ?? null,
-    sources: claim.sources.map(apiSource),
+    sources: claim.sources.map((source) => apiSource(ctx, source)),
     corrections: claim.corrections.map((c) => ({ at: c.at.toISOString(), text: c.text })),
-    measurements: page.measurements.map((m) => apiMeasurement(claim, m)),
+    measurements: page.measurements.map((m) => apiMeasurement(ctx, claim, m)),
     gap: apiGap(ctx, claim, page.measurements),
     timeline: apiTimeline(ctx, page),
   };

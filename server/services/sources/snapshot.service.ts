@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { trusted, type Types } from 'mongoose';
 import { ClaimModel } from '../../../models/claim.model';
 import { MeasurementModel } from '../../../models/measurement.model';
+import { TimelineEventModel } from '../../../models/timeline-event.model';
 import { MAX_SNAPSHOT_BYTES, SnapshotBlobModel, SnapshotModel, type Snapshot } from '../../../models/snapshot.model';
 import { AppError } from '../../errors';
 import { parseObjectId } from '../editor-reads.service';
@@ -64,11 +65,16 @@ export interface ReadableSnapshot {
 
 /**
  * Whether the public may read a snapshot: only one linked from a published claim's source,
- * or from the source of one of its measurements. Indexed both ways (sparse, on the link).
+ * or from the source of one of its measurements or timeline entries. Indexed every way
+ * (sparse, on the link).
  */
 export async function isSnapshotPublic(id: Types.ObjectId): Promise<boolean> {
   if (await ClaimModel.exists({ 'sources.snapshot': id, status: 'published' })) return true;
-  const claims = await MeasurementModel.distinct('claim', { 'source.snapshot': id });
+  const [fromMeasurements, fromEvents] = await Promise.all([
+    MeasurementModel.distinct('claim', { 'source.snapshot': id }),
+    TimelineEventModel.distinct('claim', { 'source.snapshot': id }),
+  ]);
+  const claims: unknown[] = [...fromMeasurements, ...fromEvents];
   if (claims.length === 0) return false;
   return (await ClaimModel.exists({ _id: trusted({ $in: claims }), status: 'published' })) !== null;
 }

@@ -107,6 +107,12 @@ describe('archiving a measurement’s source', () => {
     expect(copy.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(copy.headers['content-security-policy']).toBe(SNAPSHOT_CSP);
     expect(copy.text).toBe(PAGE);
+
+    // The open data says where the copy is, too.
+    const api = (await request(seeded.app).get(`/api/v1/claims/${m.slug}`).expect(200)).body as { data: { measurements: { id: string; source: { snapshotUrl: string | null; snapshotAt: string | null } }[] } };
+    const inApi = api.data.measurements.find((x) => x.id === String(m.measurementId))!;
+    expect(inApi.source.snapshotUrl).toMatch(new RegExp(`^https?://[^/]+${snapshotPath}$`));
+    expect(inApi.source.snapshotAt).toBe(TEST_NOW.toISOString());
   });
 
   it('when an editor previews the claim, then its archived source links to the editors’ copy, which a draft’s copy needs', async () => {

@@ -4,6 +4,7 @@ import request from 'supertest';
 import { ClaimModel } from '../../../models/claim.model';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { SnapshotBlobModel, SnapshotModel } from '../../../models/snapshot.model';
+import { TimelineEventModel } from '../../../models/timeline-event.model';
 import { SNAPSHOT_CSP } from '../../../server/controllers/snapshots.controller';
 import { runEditorAction } from '../../../server/services/editor-actions/run-editor-action';
 import type { FetchedResponse } from '../../../server/services/sources/safe-fetch';
@@ -193,6 +194,20 @@ describe('serving snapshots', () => {
     await ClaimModel.updateOne({ _id: claim._id }, { $set: { 'sources.0.snapshot': stored.id } });
 
     await request(seeded.app).get(`/snapshots/${String(stored.id)}`).expect(200);
+  });
+
+  it("when the snapshot is linked from a timeline entry's source, then the public reads it while the claim is published, and not once it is a draft", async () => {
+    const stored = await storeSnapshot(fetched(unique('timeline source')));
+    const claim = (await ClaimModel.findOne({ status: 'published' }).lean())!;
+    const event = await TimelineEventModel.create({ claim: claim._id, kind: 'event', who: 'Un ministère', at: new Date('2021-12-21T10:00:00Z'), text: 'Un événement.', source: { outlet: 'Le Monde', snapshot: stored.id } });
+    try {
+      await request(seeded.app).get(`/snapshots/${String(stored.id)}`).expect(200);
+      await ClaimModel.updateOne({ _id: claim._id }, { $set: { status: 'draft' } });
+      await request(seeded.app).get(`/snapshots/${String(stored.id)}`).expect(404);
+    } finally {
+      await ClaimModel.updateOne({ _id: claim._id }, { $set: { status: 'published' } });
+      await TimelineEventModel.deleteOne({ _id: event._id });
+    }
   });
 
   it('when an HTML page is served, then it is always under the sandbox CSP: no scripts, no same origin, no forms', async () => {

@@ -11,10 +11,12 @@ export const SNAPSHOT_CSP = "sandbox; default-src 'none'; img-src data:; style-s
 
 /**
  * The bytes never change (the ETag is their SHA-256), but the public's access does: a claim
- * unpublished takes its snapshots off the public site, so shared caches keep them a day only.
+ * unpublished takes its snapshots off the public site at once. So caches may store a public
+ * copy but must ask again each time (`no-cache`): the access check runs, and an unchanged
+ * copy costs a 304.
  */
 const CACHE_CONTROL: Record<SnapshotReader, string> = {
-  public: 'public, max-age=86400',
+  public: 'public, no-cache',
   editor: 'private, max-age=31536000, immutable',
 };
 

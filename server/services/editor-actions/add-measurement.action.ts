@@ -9,7 +9,6 @@ import { runEditorAction, type EditorActionContext } from './run-editor-action';
 
 /** What the source of a measurement gets besides the form's fields: the stored copy it was read from. */
 export interface SourceArchive {
-  url?: string;
   snapshot?: Types.ObjectId;
   snapshotAt?: Date;
 }

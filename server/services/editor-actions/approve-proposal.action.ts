@@ -12,8 +12,8 @@ export type ApprovalOutcome = { measurement: Types.ObjectId } | { measurement: n
 /**
  * Approves a proposal as `form` says (the proposal's own values, or the editor's edit of
  * them): in ONE transaction the proposal is marked approved and its measurement is added as
- * addMeasurement adds one (Revision, Update, tracking), its source pointing at the data
- * source's URL and the snapshot the value was read from. Marking the proposal first makes a
+ * addMeasurement adds one (Revision, Update, tracking), its source as the form says (the data
+ * source's URL unless the editor changed it) with the snapshot the value was read from. Marking the proposal first makes a
  * second approval (a double click, another editor) find it decided: it adds nothing.
  */
 export async function approveProposal(proposalId: Types.ObjectId, form: MeasurementForm, summary: string, ctx: EditorActionContext): Promise<ApprovalOutcome> {
@@ -25,7 +25,10 @@ export async function approveProposal(proposalId: Types.ObjectId, form: Measurem
     );
     if (!proposal) return alreadyDecided(proposalId);
     const claim = await loadClaimForAction(proposal.claim);
-    const archive = { url: proposal.sourceUrl, ...(proposal.snapshot ? { snapshot: proposal.snapshot, snapshotAt: proposal.snapshotAt ?? proposal.fetchedAt } : {}) };
+    // The copy of the file goes with the measurement only while its source is that file: an
+    // editor who points the measurement elsewhere ("edit then approve") gets the URL typed.
+    const sameFile = form.sourceUrl === proposal.sourceUrl;
+    const archive = sameFile && proposal.snapshot ? { snapshot: proposal.snapshot, snapshotAt: proposal.snapshotAt ?? proposal.fetchedAt } : {};
     const measurement = await storeMeasurement(claim, form, summary, ctx, archive);
     await ProposalModel.updateOne({ _id: proposal._id }, { $set: { measurement } });
     return { measurement };

@@ -20,6 +20,8 @@ import { runEditorAction, type EditorActionContext } from '../editor-actions/run
 /** What a source's Revision compares, field by field. */
 const SOURCE_FIELDS = ['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField', 'outlet', 'unit', 'definition', 'sameQuantity', 'schedule'] as const;
 const sourceSnapshot = (source: object) => snapshotOf(source, SOURCE_FIELDS);
+/** The fields that say where the value is read: changing one makes the next reading a new series. */
+const READING_FIELDS = new Set(['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField']);
 
 /** The stored fields a form sets. A JSON source has no row filter; a change of where to read resets the last proposal and errors. */
 function sourceFields(form: DataSourceForm) {
@@ -72,8 +74,10 @@ export async function listClaimDataSources(claimId: Types.ObjectId) {
 }
 
 /**
- * Saves an edited source. Where or how it is read having changed, it is due again at once and
- * its failures are forgotten; the lease is left alone (a fetch in progress finishes under it).
+ * Saves an edited source: it is due again at once and its failures are forgotten. Its lease
+ * is dropped, so a fetch in progress under the old settings proposes nothing and writes
+ * nothing back (its writes need the lease's token); where the value is read having changed,
+ * the last proposal is forgotten too (an undated value equal to the old file's is new).
  */
 export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.ObjectId, form: DataSourceForm, ctx: EditorActionContext): Promise<void> {
   await runEditorAction(async () => {
@@ -82,8 +86,13 @@ export async function updateDataSource(claimId: Types.ObjectId, sourceId: Types.
     const fields = sourceFields(form);
     const unset = Object.fromEntries(Object.entries(fields).filter(([, v]) => v === undefined).map(([k]) => [k, 1]));
     const set = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    await DataSourceModel.updateOne({ _id: sourceId, claim: claimId }, { $set: { ...set, nextFetchAt: ctx.now, failureCount: 0 }, $unset: { ...unset, lastError: 1 } }, { runValidators: true });
     const changes = diffSnapshots(sourceSnapshot(current), sourceSnapshot(fields));
+    const readElsewhere = changes.some((c) => READING_FIELDS.has(c.field));
+    await DataSourceModel.updateOne(
+      { _id: sourceId, claim: claimId },
+      { $set: { ...set, nextFetchAt: ctx.now, failureCount: 0 }, $unset: { ...unset, lastError: 1, lease: 1, ...(readElsewhere ? { lastProposal: 1 } : {}) } },
+      { runValidators: true },
+    );
     if (changes.length > 0) await recordActionRevision(ctx, { claim: claimId, entity: 'source', entityId: sourceId, action: 'edited', changes });
   });
 }

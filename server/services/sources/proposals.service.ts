@@ -1,4 +1,4 @@
-import { mongo, type Types } from 'mongoose';
+import mongoose, { mongo, Types } from 'mongoose';
 import { DataSourceModel, type DataSource } from '../../../models/data-source.model';
 import { MeasurementModel } from '../../../models/measurement.model';
 import { ProposalModel } from '../../../models/proposal.model';
@@ -47,36 +47,54 @@ async function alreadyMeasured(source: SourceRef, reading: Reading): Promise<boo
   return (await MeasurementModel.exists({ claim: source.claim, value: reading.value, asOf: reading.asOf, 'source.url': source.url })) !== null;
 }
 
-/** Makes a proposal of a new reading; an unchanged one makes none. */
-export async function proposeReading(source: SourceRef, reading: Reading, snapshot: SnapshotRef | null, fetchedAt: Date): Promise<ProposalOutcome> {
+/** Thrown inside the proposal's transaction when the source is gone or its lease taken back. */
+class LeaseLost extends Error {}
+
+/**
+ * Makes a proposal of a new reading; an unchanged one makes none. In one transaction with
+ * the source's `lastProposal`, and only while this fetch still holds the source's lease: a
+ * source deleted, edited (which drops the lease) or withdrawn with its claim while the fetch
+ * ran gets no proposal from it, so the queue never offers what cannot be approved. (Not an
+ * editor action: no Revision, no content version bump; nothing public changes.)
+ */
+export async function proposeReading(leased: { source: SourceRef; token: string }, reading: Reading, snapshot: SnapshotRef | null, fetchedAt: Date): Promise<ProposalOutcome> {
+  const { source, token } = leased;
   const dedupKey = dedupKeyOf(source, reading);
   if (dedupKey === null || (await alreadyMeasured(source, reading))) return { kind: 'unchanged' };
-  let id: Types.ObjectId;
+  const id = new Types.ObjectId();
   try {
-    const created = await ProposalModel.create({
-      claim: source.claim,
-      source: source._id,
-      dedupKey,
-      value: reading.value,
-      asOf: reading.asOf,
-      asOfPrecision: reading.asOfPrecision,
-      unit: source.unit,
-      definition: source.definition,
-      sameQuantity: source.sameQuantity,
-      outlet: source.outlet,
-      sourceUrl: source.url,
-      matchedRow: reading.matchedRow,
-      matchedPath: reading.matchedPath,
-      snapshot: snapshot?.id,
-      snapshotAt: snapshot?.fetchedAt,
-      fetchedAt,
+    await mongoose.connection.transaction(async () => {
+      const held = await DataSourceModel.updateOne(
+        { _id: source._id, 'lease.token': token },
+        { $set: { lastProposal: { id, value: reading.value, asOf: reading.asOf } } },
+      );
+      if (held.matchedCount === 0) throw new LeaseLost();
+      await ProposalModel.create([
+        {
+          _id: id,
+          claim: source.claim,
+          source: source._id,
+          dedupKey,
+          value: reading.value,
+          asOf: reading.asOf,
+          asOfPrecision: reading.asOfPrecision,
+          unit: source.unit,
+          definition: source.definition,
+          sameQuantity: source.sameQuantity,
+          outlet: source.outlet,
+          sourceUrl: source.url,
+          matchedRow: reading.matchedRow,
+          matchedPath: reading.matchedPath,
+          snapshot: snapshot?.id,
+          snapshotAt: snapshot?.fetchedAt,
+          fetchedAt,
+        },
+      ]);
     });
-    id = created._id;
   } catch (err) {
-    if (isDuplicateKey(err)) return { kind: 'unchanged' };
+    if (err instanceof LeaseLost || isDuplicateKey(err)) return { kind: 'unchanged' };
     throw err;
   }
-  await DataSourceModel.updateOne({ _id: source._id }, { $set: { lastProposal: { id, value: reading.value, asOf: reading.asOf } } });
   return { kind: 'proposed', id };
 }
 

@@ -72,7 +72,7 @@ export async function pollLeasedSource(leased: LeasedSource, deps: PollDeps): Pr
     return { kind: 'failed', code: attempt.failure.code };
   }
   const { fetched, reading } = attempt;
-  const outcome = await proposeReading(source, reading, snapshot, fetched.fetchedAt);
+  const outcome = await proposeReading(leased, reading, snapshot, fetched.fetchedAt);
   await releaseAfterSuccess(leased, { fetchedAt: fetched.fetchedAt, sha256: fetched.sha256, value: reading.value, valueAt: reading.asOf, startedAt });
   return outcome;
 }

@@ -176,7 +176,7 @@ describe('serving snapshots', () => {
     expect(res.text).toBe(body);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-security-policy']).toBe(SNAPSHOT_CSP);
-    expect(res.headers['cache-control']).toBe('public, max-age=86400');
+    expect(res.headers['cache-control']).toBe('public, no-cache');
     expect(res.headers['set-cookie']).toBeUndefined();
   });
 

@@ -176,9 +176,22 @@ describe('a data source, from setup to a published measurement', () => {
     expect(formFields(refused.text).value).toBe('5.000');
     expect(await ProposalModel.findById(proposalId, { status: 1 }).lean()).toMatchObject({ status: 'pending' });
     await editor.post(`/editor/proposals/${proposalId}/edit`).type('form').send({ ...fields, _csrf: token, value: '5 010', methodNotes: 'Corrigé à la main' }).expect(303);
-    expect(await MeasurementModel.findOne({ claim: claimId, value: 5010 }).lean()).toMatchObject({ methodNotes: 'Corrigé à la main' });
+    const approved = (await MeasurementModel.findOne({ claim: claimId, value: 5010 }).lean())!;
+    expect(approved).toMatchObject({ methodNotes: 'Corrigé à la main' });
+    // Its source is still the file read, with the copy of it.
+    expect(approved.source.url).toBe(fields.sourceUrl);
+    expect(approved.source.snapshot).toEqual((await ProposalModel.findById(proposalId).lean())!.snapshot);
     expect(await MeasurementModel.countDocuments({ claim: claimId, value: 5000 })).toBe(0);
     expect(await ProposalModel.findById(proposalId, { status: 1 }).lean()).toMatchObject({ status: 'approved' });
+  });
+
+  it('when an editor points the measurement at another URL before approving, then that URL is stored, without the copy of the file read', async () => {
+    const { proposalId } = await proposalFrom('date,total\n2022-02-02,5020\n');
+    const fields = formFields((await editor.get(`/editor/proposals/${proposalId}/edit`).expect(200)).text);
+    await editor.post(`/editor/proposals/${proposalId}/edit`).type('form').send({ ...fields, _csrf: token, sourceUrl: 'https://www.interieur.gouv.fr/communique-pass' }).expect(303);
+    const approved = (await MeasurementModel.findOne({ claim: claimId, value: 5020 }).lean())!;
+    expect(approved.source.url).toBe('https://www.interieur.gouv.fr/communique-pass');
+    expect(approved.source.snapshot ?? null).toBeNull();
   });
 
   it('when an editor rejects a proposal with a reason, then no measurement is made and the reason is kept', async () => {

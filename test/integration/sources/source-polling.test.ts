@@ -6,6 +6,8 @@ import { ProposalModel } from '../../../models/proposal.model';
 import { SnapshotModel } from '../../../models/snapshot.model';
 import { sourcePollDeps } from '../../../server/services/sources/source-fetch';
 import { proposeReading } from '../../../server/services/sources/proposals.service';
+import { updateDataSource } from '../../../server/services/sources/data-sources.service';
+import type { DataSourceForm } from '../../../server/schemas/data-source.schemas';
 import { LEASE_MS, retryDelayMs } from '../../../server/services/sources/source-lease.service';
 import { pollDueSources, pollSourceNow, type PollDeps } from '../../../server/services/sources/source-poll.service';
 import { testConfig } from '../../helpers/app';
@@ -134,10 +136,11 @@ describe('polling a CSV or JSON source', () => {
 describe('the dedup rule', () => {
   it('when two readers propose the same new value at the same moment, then the unique key lets one proposal through', async () => {
     const { id } = await dueSource({}, csv('total\n1\n'));
-    const source = (await DataSourceModel.findById(id).lean())!;
+    await DataSourceModel.updateOne({ _id: id }, { $set: { lease: { owner: 'test', token: 'held', until: new Date(now.getTime() + HOUR) } } });
+    const leased = { source: (await DataSourceModel.findById(id).lean())!, token: 'held' };
     const reading = { value: 42, asOf: new Date('2021-12-29T00:00:00Z'), asOfPrecision: 'day' as const, dated: true };
     const undated = { ...reading, value: 43, dated: false };
-    const outcomes = await Promise.all([proposeReading(source, reading, null, now), proposeReading(source, reading, null, now), proposeReading(source, undated, null, now), proposeReading(source, undated, null, now)]);
+    const outcomes = await Promise.all([proposeReading(leased, reading, null, now), proposeReading(leased, reading, null, now), proposeReading(leased, undated, null, now), proposeReading(leased, undated, null, now)]);
     expect(outcomes.map((o) => o.kind).sort()).toEqual(['proposed', 'proposed', 'unchanged', 'unchanged']);
     expect((await proposalsOf(id)).map((p) => p.value).sort()).toEqual([42, 43]);
   });
@@ -204,3 +207,43 @@ describe('the lease', () => {
     expect(requestsTo(path)).toBe(1);
   });
 });
+
+describe('a source changed while it is being fetched', () => {
+  /** Deps whose fetch first lets `during` happen, as an editor would while the file downloads. */
+  const fetchingWhile = (during: () => Promise<unknown>): PollDeps => ({
+    ...deps,
+    fetchFile: async (url, format) => {
+      await during();
+      return deps.fetchFile(url, format);
+    },
+  });
+  const reading = csv('date,total\n2022-02-01,5100\n');
+
+  it('when the source is deleted during the fetch, then the fetch proposes nothing', async () => {
+    const { id } = await dueSource({ dateField: 'date' }, reading);
+    const outcomes = await pollDueSources('test-process', fetchingWhile(() => DataSourceModel.deleteOne({ _id: id })), { max: 1, stopping: () => false });
+    expect(outcomes).toEqual([{ kind: 'unchanged' }]);
+    expect(await ProposalModel.countDocuments({ source: id })).toBe(0);
+  });
+
+  it('when an editor edits the source during the fetch, then the old fetch proposes nothing and writes nothing back, and the source is due at once', async () => {
+    const { id } = await dueSource({ dateField: 'date' }, reading);
+    const stored = (await DataSourceModel.findById(id).lean())!;
+    const edit = () =>
+      updateDataSource(claimId, id, { url: stored.url, format: 'csv', valueField: 'total', dateField: 'date', outlet: stored.outlet, definition: stored.definition, sameQuantity: false, schedule: 'daily' } as DataSourceForm, {
+        actor: { id: String(new Types.ObjectId()), name: 'Éditrice' },
+        now,
+        timeZone: 'Europe/Paris',
+      });
+    const outcomes = await pollDueSources('test-process', fetchingWhile(edit), { max: 1, stopping: () => false });
+    expect(outcomes).toEqual([{ kind: 'unchanged' }]);
+    expect(await ProposalModel.countDocuments({ source: id })).toBe(0);
+    const after = (await DataSourceModel.findById(id).lean())!;
+    expect(after.schedule).toBe('daily');
+    expect(after.nextFetchAt).toEqual(now);
+    expect(after.lastFetchedAt ?? null).toBeNull();
+    // The next round reads it under the new settings.
+    expect(await pollNow()).toEqual([{ kind: 'proposed', id: expect.any(Types.ObjectId) as Types.ObjectId }]);
+  });
+});
+

@@ -1,7 +1,7 @@
 /**
- * The data-source poller in real app processes: two processes on one database fetch a due
- * source once per period (the lease), and a process stopped while a fetch hangs still drains
- * cleanly (the fetch ends by its timeout).
+ * The data-source poller in real app processes: two processes on one database fetch each due
+ * source once per period (the lease), both taking part, and a process stopped while a fetch
+ * hangs still drains cleanly (the fetch ends by its timeout).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type http from 'node:http';
@@ -57,23 +57,42 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-test('when two app processes poll the same due source, then it is fetched once in its period and one proposal is made', async () => {
-  answers.set('/passes.csv', (_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/csv' });
-    res.end('date,total\n2022-01-15,4200\n');
-  });
-  const created = await dueSource(source.url('/passes.csv'));
-  const proposal = await until('a proposal', () => ProposalModel.findOne({ source: created._id }).lean());
-  expect(proposal).toMatchObject({ value: 4200, status: 'pending' });
-  // Each process wakes every second: give both several rounds in which a second fetch would show.
-  const rounds = Date.now() + 5_000;
-  await until('five more seconds of polling', () => Promise.resolve(Date.now() > rounds));
-  expect(requestsTo('/passes.csv')).toBe(1);
-  const stored = (await DataSourceModel.findById(created._id).lean())!;
-  expect(stored.lease?.owner).toBeUndefined();
-  expect(stored.nextFetchAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60 * 1000);
-  expect(await ProposalModel.countDocuments({ source: created._id })).toBe(1);
-});
+test('when two app processes poll the same due sources, then each is fetched once in its period, by one process or the other, with one proposal each', async () => {
+  const SOURCES = 6;
+  // Each answer takes 1.5 s: both processes (awake every second) poll while the others' fetches run.
+  const fetchedBy = new Map<string, string[]>();
+  const created = [];
+  for (let i = 0; i < SOURCES; i++) {
+    const file = `/slow-${i}.csv`;
+    answers.set(file, (_req, res) => {
+      void DataSourceModel.findOne({ url: source.url(file) }, { lease: 1 })
+        .lean()
+        .then((stored) => {
+          const pid = stored?.lease?.owner?.split(':')[1] ?? 'none';
+          fetchedBy.set(file, [...(fetchedBy.get(file) ?? []), pid]);
+          setTimeout(() => {
+            res.writeHead(200, { 'content-type': 'text/csv' });
+            res.end(`date,total\n2022-01-15,${4200 + i}\n`);
+          }, 1_500);
+        });
+    });
+    created.push(await dueSource(source.url(file)));
+  }
+  const ids = mongoose.trusted({ $in: created.map((c) => c._id) });
+  await until('a proposal per source', async () => (await ProposalModel.countDocuments({ source: ids })) === SOURCES, 60_000);
+  // A few more rounds of both processes, in which a second fetch would show.
+  const rounds = Date.now() + 4_000;
+  await until('four more seconds of polling', () => Promise.resolve(Date.now() > rounds));
+
+  for (let i = 0; i < SOURCES; i++) expect(requestsTo(`/slow-${i}.csv`)).toBe(1);
+  const pids = new Set([...fetchedBy.values()].flat());
+  expect(pids).toEqual(new Set([String(first!.child.pid), String(second!.child.pid)]));
+  for (const stored of await DataSourceModel.find({ _id: ids }).lean()) {
+    expect(stored.lease?.owner).toBeUndefined();
+    expect(stored.nextFetchAt.getTime()).toBeGreaterThan(Date.now() + 50 * 60 * 1000);
+  }
+  expect(await ProposalModel.countDocuments({ source: ids })).toBe(SOURCES);
+}, 90_000);
 
 test('when a process is stopped while its fetch hangs, then it still drains and exits 0, the fetch ended by its timeout', async () => {
   answers.set('/hangs.csv', () => undefined);

@@ -13,7 +13,7 @@ export async function deleteClaim(claimId: Types.ObjectId, ctx: EditorActionCont
     await ClaimModel.updateOne({ _id: claimId }, { $set: { status: 'deleted', deletedAt: ctx.now } });
     claim.status = 'deleted';
     await syncClaimPublicState(claimId, null, claim);
-    await withdrawClaimSources(claimId, ctx.actor, ctx.now);
+    await withdrawClaimSources(claimId, ctx);
     await recordActionRevision(ctx, { claim: claimId, entity: 'claim', entityId: claimId, action: 'deleted', changes: [{ field: 'status', before, after: 'deleted' }] });
   });
 }

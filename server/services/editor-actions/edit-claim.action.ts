@@ -40,6 +40,6 @@ export async function editClaim(claimId: Types.ObjectId, form: ClaimEditForm, ct
     // The announced figure or date may have changed: the list's gap and state follow.
     await refreshTracking(doc, null, ctx);
     // A claim that no longer announces a figure cannot take a number read from a file.
-    if (doc.announced.kind === 'deadline' || doc.announced.kind === 'qualitative') await withdrawClaimSources(claimId, ctx.actor, ctx.now);
+    if (doc.announced.kind === 'deadline' || doc.announced.kind === 'qualitative') await withdrawClaimSources(claimId, ctx);
   });
 }

@@ -5,7 +5,7 @@ import type { DataSourceForm } from '../../schemas/data-source.schemas';
 import { notDeleted } from '../editor-reads.service';
 import { ClaimModel } from '../../../models/claim.model';
 import { ProposalModel } from '../../../models/proposal.model';
-import { diffSnapshots, snapshotOf, type Actor } from '../revisions.service';
+import { diffSnapshots, snapshotOf } from '../revisions.service';
 import { recordActionRevision } from '../editor-actions/action-steps';
 import { runEditorAction, type EditorActionContext } from '../editor-actions/run-editor-action';
 
@@ -111,9 +111,18 @@ export async function deleteDataSource(claimId: Types.ObjectId, sourceId: Types.
  * A deleted claim's sources stop, and so do those of a claim edited into a deadline or a
  * qualitative claim: they are removed, and its pending proposals are rejected (by whoever
  * deleted or edited it), so the queue never offers what can no longer be approved. Runs
- * inside the deletion's or the edit's transaction.
+ * inside the deletion's or the edit's transaction, each with its Revision.
  */
-export async function withdrawClaimSources(claimId: Types.ObjectId, actor: Actor, now: Date): Promise<void> {
+export async function withdrawClaimSources(claimId: Types.ObjectId, ctx: EditorActionContext): Promise<void> {
+  const [sources, pending] = await Promise.all([DataSourceModel.find({ claim: claimId }).lean(), ProposalModel.find({ claim: claimId, status: 'pending' }, { value: 1 }).lean()]);
+  if (sources.length === 0 && pending.length === 0) return;
   await DataSourceModel.deleteMany({ claim: claimId });
-  await ProposalModel.updateMany({ claim: claimId, status: 'pending' }, { $set: { status: 'rejected', decidedAt: now, decidedBy: actor.id, decidedByName: actor.name } });
+  await ProposalModel.updateMany({ claim: claimId, status: 'pending' }, { $set: { status: 'rejected', decidedAt: ctx.now, decidedBy: ctx.actor.id, decidedByName: ctx.actor.name } });
+  // Each in the claim's history, as if removed and rejected one by one.
+  for (const source of sources) {
+    await recordActionRevision(ctx, { claim: claimId, entity: 'source', entityId: source._id, action: 'removed', changes: diffSnapshots(sourceSnapshot(source), sourceSnapshot({})) });
+  }
+  for (const proposal of pending) {
+    await recordActionRevision(ctx, { claim: claimId, entity: 'proposal', entityId: proposal._id, action: 'rejected', changes: [{ field: 'value', before: proposal.value, after: null }] });
+  }
 }

@@ -269,6 +269,8 @@ describe('a claim that stops announcing a figure', () => {
     expect(await DataSourceModel.exists({ _id: source._id })).toBeNull();
     expect(await ProposalModel.countDocuments({ source: source._id, status: 'pending' })).toBe(0);
     expect(await ProposalModel.countDocuments({ source: source._id, status: 'rejected' })).toBe(1);
+    const revisions = await RevisionModel.find({ claim: id, entity: mongoose.trusted({ $in: ['source', 'proposal'] }) }).sort({ at: 1, _id: 1 }).lean();
+    expect(revisions.map((r) => `${r.entity} ${r.action}`)).toEqual(['source created', 'source removed', 'proposal rejected']);
   });
 });
 

@@ -44,7 +44,7 @@ async function fetchAndRead(url: string, spec: ReadSpec, deps: Pick<PollDeps, 'f
     if (failure === null) throw err;
     return { ok: false, failure: { ...failure, detail: err instanceof Error ? err.message : String(err) } };
   }
-  const read = readSourceValue(decodeBody(fetched.bytes, fetched.charset), spec, { fetchedAt: fetched.fetchedAt, timeZone: deps.timeZone, locale: deps.locale });
+  const read = await readSourceValue(decodeBody(fetched.bytes, fetched.charset), spec, { fetchedAt: fetched.fetchedAt, timeZone: deps.timeZone, locale: deps.locale });
   return read.ok ? { ok: true, fetched, reading: read.reading } : { ok: false, failure: read.failure, fetched };
 }
 

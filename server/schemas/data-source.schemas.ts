@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SOURCE_FORMATS, SOURCE_SCHEDULES } from '../../models/data-source.model';
-import { isJsonPath } from '../services/sources/source-reader';
+import { isAffordableJsonPath, isJsonPath } from '../services/sources/source-reader';
 import { checkbox, cleanText, optional, required } from './form-fields';
 
 const isHttpUrl = (text: string): boolean => {
@@ -37,8 +37,12 @@ export const dataSourceFormSchema = z
   .superRefine((form, ctx) => {
     const issue = (field: string, message: string) => ctx.addIssue({ code: 'custom', path: [field], message });
     if (form.format === 'json') {
-      if (typeof form.valueField === 'string' && form.valueField !== '' && !isJsonPath(form.valueField)) issue('valueField', 'source.form.json_path.invalid');
-      if (typeof form.dateField === 'string' && !isJsonPath(form.dateField)) issue('dateField', 'source.form.json_path.invalid');
+      for (const field of ['valueField', 'dateField'] as const) {
+        const path = form[field];
+        if (typeof path !== 'string' || path === '') continue;
+        if (!isJsonPath(path)) issue(field, 'source.form.json_path.invalid');
+        else if (!isAffordableJsonPath(path)) issue(field, 'source.form.json_path.costly');
+      }
       if (form.filterColumn !== undefined || form.filterValue !== undefined) issue('filterColumn', 'source.form.filter.csv_only');
     } else if ((form.filterColumn === undefined) !== (form.filterValue === undefined)) {
       issue(form.filterColumn === undefined ? 'filterColumn' : 'filterValue', 'source.form.filter.incomplete');

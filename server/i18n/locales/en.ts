@@ -430,6 +430,7 @@ export const en: Record<MessageKey, string> = {
   'source.form.format.required': "Choose the format: CSV or JSON.",
   'source.form.value_field.required': "Give the column (CSV) or the JSON path of the value.",
   'source.form.json_path.invalid': "This is not a valid JSON path (RFC 9535), e.g. $.data.total or $.regions[0].value.",
+  'source.form.json_path.costly': "This JSON path walks the whole file more than once: only one \"..\" is allowed, e.g. $..total.",
   'source.form.filter.incomplete': "A row filter needs both a column and a value.",
   'source.form.filter.csv_only': "Row filters apply to CSV files only: in JSON, put the condition in the path, e.g. $.regions[?@.name=='Brittany'].total.",
   'source.form.outlet.required': "Say who publishes this data.",

@@ -429,6 +429,7 @@ export const fr = {
   'source.form.format.required': "Choisissez le format : CSV ou JSON.",
   'source.form.value_field.required': "Indiquez la colonne (CSV) ou le chemin JSON de la valeur.",
   'source.form.json_path.invalid': "Ce n’est pas un chemin JSON valide (RFC 9535), par exemple $.donnees.total ou $.regions[0].valeur.",
+  'source.form.json_path.costly': "Ce chemin JSON parcourt tout le fichier plus d’une fois : un seul « .. » est permis, par exemple $..total.",
   'source.form.filter.incomplete': "Un filtre de ligne a besoin d’une colonne et d’une valeur.",
   'source.form.filter.csv_only': "Le filtre de ligne ne s’applique qu’aux fichiers CSV : en JSON, mettez la condition dans le chemin, par exemple $.regions[?@.nom=='Bretagne'].total.",
   'source.form.outlet.required': "Indiquez qui publie ces données.",

@@ -86,6 +86,7 @@ describe('the data-source form', () => {
     ['a bad URL', { url: 'ftp://example.org/data.csv' }, 'url', 'Indiquez l’adresse complète du fichier, commençant par http:// ou https://.', 'Give the file\'s full address, starting with http:// or https://.'],
     ['an empty column', { valueField: '  ' }, 'valueField', 'Indiquez la colonne (CSV) ou le chemin JSON de la valeur.', 'Give the column (CSV) or the JSON path of the value.'],
     ['an invalid JSON path', { format: 'json', valueField: '$.regions[', filterColumn: '', filterValue: '', dateField: '' }, 'valueField', 'Ce n’est pas un chemin JSON valide (RFC 9535)', 'This is not a valid JSON path (RFC 9535)'],
+    ['a JSON path walking the file twice', { format: 'json', valueField: '$..*..*', filterColumn: '', filterValue: '', dateField: '' }, 'valueField', 'Ce chemin JSON parcourt tout le fichier plus d’une fois', 'This JSON path walks the whole file more than once'],
     ['an unknown schedule', { schedule: 'monthly' }, 'schedule', 'Choisissez une fréquence : toutes les heures, tous les jours ou toutes les semaines.', 'Choose how often: hourly, daily or weekly.'],
     ['a row filter without its value', { filterValue: '' }, 'filterValue', 'Un filtre de ligne a besoin d’une colonne et d’une valeur.', 'A row filter needs both a column and a value.'],
   ])('when it is sent with %s, then it comes back 422 with the error in French and English and everything typed kept, and nothing is saved', async (_what, fields, field, french, english) => {

@@ -1,4 +1,4 @@
-import { decodeBody, isJsonPath, readDataDate, readFigure, readSourceValue, type ReadSpec } from '../../../../server/services/sources/source-reader';
+import { decodeBody, isAffordableJsonPath, isJsonPath, readDataDate, readFigure, readSourceValue, type ReadSpec } from '../../../../server/services/sources/source-reader';
 
 const FETCHED_AT = new Date('2026-11-20T10:00:00Z');
 const ctx = { fetchedAt: FETCHED_AT, timeZone: 'Europe/Paris', locale: 'fr' as const };
@@ -103,5 +103,21 @@ describe('the reading helpers', () => {
 
   it('when a JSON path is checked, then RFC 9535 syntax passes and anything else does not', () => {
     expect([isJsonPath('$.a[0].b'), isJsonPath("$..[?@.x=='y']"), isJsonPath('a.b'), isJsonPath('$[')]).toEqual([true, true, false, false]);
+  });
+});
+
+describe('JSON paths the web process can afford', () => {
+  it.each([
+    ['$..total', true],
+    ["$.regions[?@.name=='Bretagne'].total", true],
+    ["$.regions[?@.name=='a..b'].total", true],
+    ['$..*..*', false],
+    ['$..[?@..b]', false],
+  ])('when the path is %s, then it is affordable: %s', (path, affordable) => {
+    expect(isAffordableJsonPath(path)).toBe(affordable);
+  });
+
+  it('when a path walks the file more than once, then the reader refuses it without running it', async () => {
+    expect(await readSourceValue('{"a":{"b":1}}', json({ valueField: '$..*..b' }), ctx)).toMatchObject({ ok: false, failure: { code: 'json_path_invalid' } });
   });
 });

@@ -4,6 +4,9 @@ export const SOURCE_FORMATS = ['csv', 'json'] as const;
 export type SourceFormat = (typeof SOURCE_FORMATS)[number];
 
 export const SOURCE_SCHEDULES = ['hourly', 'daily', 'weekly'] as const;
+
+/** The fields an editor sets in the source form: what the form keeps when refused, and what a source's Revision compares. */
+export const SOURCE_FORM_FIELDS = ['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField', 'outlet', 'unit', 'definition', 'sameQuantity', 'schedule'] as const;
 export type SourceSchedule = (typeof SOURCE_SCHEDULES)[number];
 
 /** Why the last fetch or reading failed: a code the editor's page translates, the detail, and when. */

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Types } from 'mongoose';
-import { SOURCE_FORMATS, SOURCE_SCHEDULES } from '../../models/data-source.model';
+import { SOURCE_FORM_FIELDS, SOURCE_FORMATS, SOURCE_SCHEDULES } from '../../models/data-source.model';
 import type { Config } from '../config';
 import type { EditorActionContext } from '../services/editor-actions/run-editor-action';
 import { noteSaved, type SavedNotice } from '../middleware/saved-notice';
@@ -15,8 +15,6 @@ import { sourcePollDeps } from '../services/sources/source-fetch';
 import { pollSourceNow, previewSource, type PollOutcome, type Preview } from '../services/sources/source-poll.service';
 import { actorOf, claimHubPath, renderRefusal } from './editor-claims.controller';
 import { typedValues, type Values } from './form-helpers';
-
-const SOURCE_FIELDS = ['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField', 'outlet', 'unit', 'definition', 'sameQuantity', 'schedule'] as const;
 
 type SourceParams = { id: string; sourceId: string };
 
@@ -82,7 +80,7 @@ export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZon
     const form = validatedBody(res, dataSourceFormSchema);
     if (form.intent === 'preview') {
       const preview = await previewSource(form.url, form, pollDeps);
-      await renderSourceForm(res, req.params, typedValues(req, SOURCE_FIELDS), { preview: presentPreview(context(), preview, form.unit) });
+      await renderSourceForm(res, req.params, typedValues(req, SOURCE_FORM_FIELDS), { preview: presentPreview(context(), preview, form.unit) });
       return;
     }
     noteSaved(req, await save(form));
@@ -90,7 +88,7 @@ export function editorSourcesController(config: Pick<Config, 'locale' | 'timeZon
   };
 
   const rejected = async (err: unknown, req: Request<{ id: string; sourceId?: string }>, res: Response, next: NextFunction) => {
-    await renderRefusal(err, req, res, next, { ctx: context(), fields: SOURCE_FIELDS, render: (values, extra) => renderSourceForm(res, req.params, values, extra) });
+    await renderRefusal(err, req, res, next, { ctx: context(), fields: SOURCE_FORM_FIELDS, render: (values, extra) => renderSourceForm(res, req.params, values, extra) });
   };
 
   return {

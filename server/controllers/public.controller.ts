@@ -11,7 +11,7 @@ import { presentPageMeta } from '../presenters/page-meta.presenter';
 import { createPresentContext, presentDate, speakerName, presentPagination } from '../presenters/present-context';
 import { CLAIM_SORTS, CLAIM_STATE_FILTERS, claimListQuerySchema, type ClaimListQuery } from '../schemas/claims-query.schemas';
 import { VERDICT_KEYS } from '../../models/verdict-scale';
-import { presentScorecard, presentScorecardLine } from '../presenters/scorecard.presenter';
+import { presentScorecard, presentScorecardChart, presentScorecardLine } from '../presenters/scorecard.presenter';
 import { scorecardAt } from '../services/scorecard.service';
 import { profileIndexQuerySchema } from '../schemas/profile-index.schemas';
 import {
@@ -116,7 +116,7 @@ export function publicController(config: Pick<Config, 'locale' | 'timeZone' | 's
           name: kind === 'speaker' ? speakerName(ctx, row) : row.name,
           role: kind === 'speaker' ? row.role : null,
           line: presentScorecardLine(ctx, view),
-          chart: presentScorecard(ctx, view).chart,
+          chart: presentScorecardChart(ctx, view),
           chartId: `profile-chart-${i + 1}`,
         };
       }),

@@ -4,7 +4,7 @@ import { buildClaimChart, chooseValueScale, gapBar, type ChartData, type ChartLa
 import type { MeasurementGap } from '../services/gap.service';
 import { SHARE_IMAGE, type ShareImageText } from '../services/share-image.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent } from '../view-engine/format';
-import { deadlineStatus, deadlineText, formatFigure, isCoarse, numericGap, presentAnnounced } from './claim.presenter';
+import { deadlineStatus, deadlineText, formatFigure, isCoarse, numericGap, presentAnnounced, saidOnText } from './claim.presenter';
 import { presentDate, type PresentContext, type PresentedDate } from './present-context';
 
 /**
@@ -25,13 +25,11 @@ export interface ChartTableRow {
   date: PresentedDate | null;
   value: string;
   kind: string;
-  counts: string;
   proxy: boolean;
 }
 
 export interface PresentedChart {
   kind: 'numeric' | 'deadline';
-  scale: 'log' | 'linear' | 'time';
   wideSvg: string;
   narrowSvg: string;
   table: { caption: string; rows: ChartTableRow[] };
@@ -54,10 +52,6 @@ function factorWords(ctx: PresentContext, head: MeasurementGap): { short: string
     : { short: ctx.t('chart.gap_below', { factor }), sentence: ctx.t('chart.desc.factor_below', { factor }) };
 }
 
-function announcedWhen(ctx: PresentContext, claim: ClaimSummary): string {
-  return ctx.t(isCoarse(claim.saidAtPrecision) ? 'claim.said_in' : 'claim.said_on', { date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—' });
-}
-
 /** What the chart of a figure claim shows, or null without a measurement to plot. */
 function numericModel(ctx: PresentContext, page: ClaimPage): ChartModel | null {
   const { claim, measurements } = page;
@@ -72,7 +66,7 @@ function numericModel(ctx: PresentContext, page: ClaimPage): ChartModel | null {
   const values = [claim.announced.value, ...gap.series.map((g) => g.value)];
   const scale = chooseValueScale(values);
 
-  const desc = [ctx.t('chart.desc.announced', { when: announcedWhen(ctx, claim), announced: announcedText })];
+  const desc = [ctx.t('chart.desc.announced', { when: saidOnText(ctx, claim), announced: announcedText })];
   const measuredText = formatFigure(ctx, claim.announced, head.value, headRow?.unit);
   desc.push(
     head.proxy
@@ -89,14 +83,13 @@ function numericModel(ctx: PresentContext, page: ClaimPage): ChartModel | null {
   }
 
   const rows: ChartTableRow[] = [
-    { date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision), value: announcedText, kind: ctx.t('chart.table.announcement'), counts: claim.announced.definition, proxy: false },
+    { date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision), value: announcedText, kind: ctx.t('chart.table.announcement'), proxy: false },
     ...gap.series.map((g): ChartTableRow => {
       const row = rowById.get(g.id);
       return {
         date: presentDate(ctx, g.asOf, row?.asOfPrecision ?? 'day'),
         value: formatFigure(ctx, claim.announced, g.value, row?.unit),
         kind: ctx.t(g.proxy ? 'chart.table.proxy' : 'chart.table.measurement'),
-        counts: row?.definition ?? '',
         proxy: g.proxy,
       };
     }),
@@ -149,8 +142,8 @@ function deadlineModel(ctx: PresentContext, page: ClaimPage): ChartModel | null 
   const due = presentDate(ctx, claim.announced.dueAt, claim.announced.duePrecision ?? 'day')?.text ?? '—';
   const stateText = deadlineText(ctx, status);
   const rows: ChartTableRow[] = [
-    { date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision), value: '—', kind: ctx.t('chart.table.announcement'), counts: claim.announced.definition, proxy: false },
-    { date: presentDate(ctx, claim.announced.dueAt, claim.announced.duePrecision ?? 'day'), value: '—', kind: ctx.t('chart.table.deadline'), counts: claim.announced.definition, proxy: false },
+    { date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision), value: '—', kind: ctx.t('chart.table.announcement'), proxy: false },
+    { date: presentDate(ctx, claim.announced.dueAt, claim.announced.duePrecision ?? 'day'), value: '—', kind: ctx.t('chart.table.deadline'), proxy: false },
     ...checks.map((m): ChartTableRow => {
       const on = presentDate(ctx, m.deliveredAt, 'day');
       return {
@@ -161,7 +154,6 @@ function deadlineModel(ctx: PresentContext, page: ClaimPage): ChartModel | null 
             : ctx.t('claim.measurement.delivered_undated')
           : ctx.t('claim.measurement.not_delivered'),
         kind: ctx.t('chart.table.check'),
-        counts: m.definition,
         proxy: !m.sameQuantity,
       };
     }),
@@ -177,7 +169,7 @@ function deadlineModel(ctx: PresentContext, page: ClaimPage): ChartModel | null 
     labels: {
       ...commonLabels(ctx),
       title: ctx.t('chart.title_deadline', { title: claim.title }),
-      desc: `${ctx.t('chart.desc.announced', { when: announcedWhen(ctx, claim), announced: claim.announced.definition })} ${ctx.t('chart.desc.deadline', { due, state: stateText })}`,
+      desc: `${ctx.t('chart.desc.announced', { when: saidOnText(ctx, claim), announced: claim.announced.definition })} ${ctx.t('chart.desc.deadline', { due, state: stateText })}`,
       announced: ctx.t('chart.deadline'),
       gap: null,
     },
@@ -213,7 +205,6 @@ export function presentClaimChart(ctx: PresentContext, page: ClaimPage): Present
   const base = `/claims/${page.claim.slug}`;
   return {
     kind: model.data.kind,
-    scale: wide.scale,
     wideSvg: wide.svg,
     narrowSvg: narrow.svg,
     table: { caption: ctx.t('chart.table.caption'), rows: model.rows },
@@ -275,7 +266,7 @@ export function presentShareImage(ctx: PresentContext, page: ClaimPage, site: Pi
   } else if (announced.kind !== 'qualitative' && typeof announced.value === 'number') {
     const a = splitFigure(ctx, announced, announced.value, null);
     figures = { ...figures, announced: a.value, announcedUnit: a.unit };
-    summary.push(ctx.t('chart.desc.announced', { when: announcedWhen(ctx, claim), announced: presentAnnounced(ctx, announced) ?? '—' }));
+    summary.push(ctx.t('chart.desc.announced', { when: saidOnText(ctx, claim), announced: presentAnnounced(ctx, announced) ?? '—' }));
     const head = numericGap(ctx, claim, measurements).headline;
     if (head) {
       const row = measurements.find((m) => String(m._id) === head.id);

@@ -449,7 +449,7 @@ export function presentClaimCard(ctx: PresentContext, claim: ClaimSummary): Clai
 }
 
 /** "le 20 décembre 2021", or "en juillet 2021" for a date known only to the month or year. */
-function saidOnText(ctx: PresentContext, claim: ClaimSummary): string {
+export function saidOnText(ctx: PresentContext, claim: ClaimSummary): string {
   return ctx.t(isCoarse(claim.saidAtPrecision) ? 'claim.said_in' : 'claim.said_on', {
     date: presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text ?? '—',
   });

@@ -90,6 +90,5 @@ export function presentProposal(ctx: PresentContext, proposal: StoredProposal) {
     where: presentLocation(ctx, proposal),
     readAt: presentDate(ctx, proposal.fetchedAt, 'instant')?.text ?? '—',
     snapshotHref: proposal.snapshot ? `/editor/snapshots/${String(proposal.snapshot)}` : null,
-    measurementClaim: String(proposal.claim),
   };
 }

@@ -1,12 +1,8 @@
 import type { SearchFacets, SearchTerms } from '../services/search.service';
+import { escapeMarkup } from '../services/markup';
 import { foldText, stemOf } from '../services/search-text';
 import { speakerName, type PresentContext } from './present-context';
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"'`=]/g, (c) => ESCAPES[c]!);
-}
 
 const WORD = /[\p{L}\p{M}\p{N}]+/gu;
 
@@ -28,11 +24,11 @@ export function highlight(text: string, matches: (word: string) => boolean): str
   let html = '';
   let at = 0;
   for (const m of text.matchAll(WORD)) {
-    html += escapeHtml(text.slice(at, m.index));
-    html += matches(m[0]) ? `<mark>${escapeHtml(m[0])}</mark>` : escapeHtml(m[0]);
+    html += escapeMarkup(text.slice(at, m.index));
+    html += matches(m[0]) ? `<mark>${escapeMarkup(m[0])}</mark>` : escapeMarkup(m[0]);
     at = m.index + m[0].length;
   }
-  return html + escapeHtml(text.slice(at));
+  return html + escapeMarkup(text.slice(at));
 }
 
 const EXCERPT_BEFORE = 80;
@@ -73,11 +69,10 @@ export function presentFacets(
   ctx: PresentContext,
   facets: SearchFacets,
   current: { q: string; topic?: string; speaker?: string; verdict?: string; state?: string },
-  hrefOf: (params: Record<string, string | undefined>) => string = searchHref,
 ) {
   const link = (key: 'topic' | 'speaker' | 'verdict' | 'state', value: string, label: string, count: number): FacetLink => {
     const selected = current[key] === value;
-    return { label, count, selected, href: hrefOf({ ...current, [key]: selected ? undefined : value }) };
+    return { label, count, selected, href: searchHref({ ...current, [key]: selected ? undefined : value }) };
   };
   return [
     { key: 'topic', title: ctx.t('search.facet.topic'), values: facets.topics.map((f) => link('topic', f.topic.slug, f.topic.name, f.count)) },

@@ -53,4 +53,3 @@ export type DataSourceForm = z.infer<typeof dataSourceFormSchema>;
 
 /** Rejecting a proposal: an optional reason, kept for the editors. */
 export const proposalRejectionSchema = z.object({ reason: optional(2000) });
-export type ProposalRejection = z.infer<typeof proposalRejectionSchema>;

@@ -94,10 +94,11 @@ export interface BuiltChart {
 }
 
 const FONT = 'DejaVu Sans, Verdana, sans-serif';
-const INK = '#16181d';
-const INK_SOFT = '#4a4f5a';
-const ACCENT = '#b3261e';
-const PROXY = '#8a5a00';
+/** The site's ink, accent and proxy colours (site.css), shared with the share image. */
+export const INK = '#16181d';
+export const INK_SOFT = '#4a4f5a';
+export const ACCENT = '#b3261e';
+export const PROXY = '#8a5a00';
 const OK = '#1d6b3a';
 
 /** The look of each class, for standalone files; site.css says the same for the inline chart. */
@@ -137,6 +138,8 @@ const TIME_LOCALES: Record<ChartLocale, TimeLocaleDefinition> = {
   fr: loadLocale('d3-time-format/locale/fr-FR'),
   en: loadLocale('d3-time-format/locale/en-GB'),
 };
+/** Built once per language, not per chart. */
+const TIME_FORMATS: Record<ChartLocale, ReturnType<typeof timeFormatLocale>> = { fr: timeFormatLocale(TIME_LOCALES.fr), en: timeFormatLocale(TIME_LOCALES.en) };
 
 export function escapeSvgText(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -188,7 +191,7 @@ function timeDomain(dates: Date[]): [Date, Date] {
 }
 
 function dateTickFormat(locale: ChartLocale, spanDays: number) {
-  const loc = timeFormatLocale(TIME_LOCALES[locale]);
+  const loc = TIME_FORMATS[locale];
   const day = loc.utcFormat('%-d %b');
   const month = loc.utcFormat('%b %Y');
   const year = loc.utcFormat('%Y');

@@ -62,15 +62,21 @@ function isPast(dueAt: Date, now: Date): boolean {
   return now.getTime() > dueAt.getTime();
 }
 
-/**
- * Where the claim stands at `now`. Reads the stored stage when there is one (what the filters
- * match), else derives it the way the writer would, so a claim never shows a state of its own.
- */
-export function claimState(claim: StateInput, now: Date): ClaimState {
+/** What storedStateOf reads of a claim. */
+export interface StoredStateInput {
+  announced: { kind: string; dueAt?: Date | null };
+  tracking?: { stage?: ClaimStage | null; openDueAt?: Date | null; measurementCount?: number | null; delivered?: boolean | null } | null;
+}
+
+/** A claim's stored stage as the state rule reads it: stored, else derived the way the writer would. */
+export function storedStateOf(claim: StoredStateInput): StoredClaimState {
   const { tracking } = claim;
-  const stored: StoredClaimState = tracking?.stage
-    ? { stage: tracking.stage, openDueAt: tracking.openDueAt ?? null }
-    : storedClaimState(claim.announced, tracking?.measurementCount ?? 0, tracking?.delivered === true);
+  if (tracking?.stage) return { stage: tracking.stage, openDueAt: tracking.openDueAt ?? null };
+  return storedClaimState(claim.announced, tracking?.measurementCount ?? 0, tracking?.delivered === true);
+}
+
+/** Where a stored stage stands at `now`: what a facet or a scorecard counts without a whole claim. */
+export function stateAt(stored: StoredClaimState, now: Date): ClaimState {
   switch (stored.stage) {
     case 'deadline-met':
       return 'met';
@@ -82,6 +88,14 @@ export function claimState(claim: StateInput, now: Date): ClaimState {
     default:
       return stored.stage;
   }
+}
+
+/**
+ * Where the claim stands at `now`. Reads the stored stage when there is one (what the filters
+ * match), else derives it the way the writer would, so a claim never shows a state of its own.
+ */
+export function claimState(claim: StateInput, now: Date): ClaimState {
+  return stateAt(storedStateOf(claim), now);
 }
 
 /*

@@ -5,7 +5,7 @@ import { ScorecardModel, type ScorecardKind } from '../../models/scorecard.model
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import { VERDICT_KEYS, type VerdictKey } from '../../models/verdict-scale';
-import { CLAIM_STATES, claimState, storedClaimState, type ClaimState, type StoredClaimState } from './claim-state.service';
+import { CLAIM_STATES, stateAt, storedStateOf, type ClaimState } from './claim-state.service';
 import { compareFigures, daysBetween, isFigureInBounds, realisedShare } from './gap.service';
 
 /*
@@ -52,13 +52,6 @@ export interface StoredScorecard {
   shares: number[];
   proxyHeadlines: number;
   openDeadlines: { dueAt: Date | null; checked: boolean }[];
-}
-
-/** A claim's stored stage, as the state rule reads it: stored, else derived as the writer would. */
-function storedStateOf(claim: ScoredClaim): StoredClaimState {
-  const { tracking } = claim;
-  if (tracking?.stage) return { stage: tracking.stage, openDueAt: tracking.openDueAt ?? null };
-  return storedClaimState(claim.announced, tracking?.measurementCount ?? 0, tracking?.delivered === true);
 }
 
 /**
@@ -135,7 +128,7 @@ export function scorecardAt(stored: StoredScorecard | null, now: Date, timeZone:
   add('met', s.stages['deadline-met'] ?? 0);
   let daysOverdue = 0;
   for (const d of s.openDeadlines) {
-    const state = claimState({ announced: { kind: 'deadline', definition: '' }, tracking: { stage: d.checked ? 'deadline-checked' : 'deadline-open', openDueAt: d.dueAt } } as never, now);
+    const state = stateAt({ stage: d.checked ? 'deadline-checked' : 'deadline-open', openDueAt: d.dueAt }, now);
     add(state, 1);
     if ((state === 'late' || state === 'unverified') && d.dueAt) daysOverdue += daysBetween(d.dueAt, now, timeZone);
   }

@@ -1,12 +1,12 @@
 import { trusted, type FilterQuery, type PipelineStage, type Types } from 'mongoose';
-import { ClaimModel, type Claim } from '../../models/claim.model';
+import { ClaimModel, type Claim, type ClaimStage } from '../../models/claim.model';
 import { SpeakerModel } from '../../models/speaker.model';
 import { TopicModel } from '../../models/topic.model';
 import type { VerdictKey } from '../../models/verdict-scale';
 import { AppError } from '../errors';
 import type { SearchQuery } from '../schemas/search-query.schemas';
 import { ensureClaimSearchBackfilled } from './claim-search.service';
-import { claimState, stateFilter, type ClaimState } from './claim-state.service';
+import { stateAt, stateFilter, type ClaimState } from './claim-state.service';
 import { CLAIMS_PER_PAGE, populateRefs, SPEAKER_FIELDS, TOPIC_FIELDS, type ClaimSummary, type SpeakerRef, type TopicRef } from './claims-query.service';
 import { ensurePublicStateBackfilled } from './claim-public-state.service';
 import { foldedWords, isStopWord, MAX_PREFIX, MIN_PREFIX } from './search-text';
@@ -125,7 +125,7 @@ interface FacetRows {
   topics: { _id: Types.ObjectId; count: number }[];
   speakers: { _id: Types.ObjectId; count: number }[];
   verdicts: { _id: VerdictKey | null; count: number }[];
-  states: { _id: { stage?: Claim['tracking'] extends infer T ? (T extends { stage?: infer S } ? S : never) : never; openDueAt?: Date | null }; count: number }[];
+  states: { _id: { stage?: ClaimStage; openDueAt?: Date | null }; count: number }[];
   page: { _id: Types.ObjectId }[];
 }
 
@@ -144,7 +144,7 @@ async function claimsInOrder(ids: Types.ObjectId[]): Promise<ClaimSummary[]> {
  * The total, the four facets and the ids of one page of the matches, in ONE aggregate whose
  * first stage is the match ($text first when searching by text), then a projection of the
  * few fields the facets and the order read. Each facet value's count is the total of the
- * list its link opens (the same match plus that filter): states go through claimState, the
+ * list its link opens (the same match plus that filter): states go through stateAt, the
  * one rule, over each distinct (stage, open due date). The page is ranked by text score,
  * then latest update (prefix matches: latest update only); its claims are then read whole by
  * id, 20 at most.
@@ -184,9 +184,12 @@ async function matchesOf(
     TopicModel.find({ _id: trusted({ $in: rows.topics.map((r) => r._id) }) }, TOPIC_FIELDS).lean<TopicRef[]>(),
     SpeakerModel.find({ _id: trusted({ $in: rows.speakers.map((r) => r._id) }) }, SPEAKER_FIELDS).lean<SpeakerRef[]>(),
   ]);
+  const topicsById = new Map(topics.map((t) => [String(t._id), t]));
+  const speakersById = new Map(speakers.map((sp) => [String(sp._id), sp]));
   const states = new Map<ClaimState, number>();
   for (const row of rows.states) {
-    const state = claimState({ tracking: { stage: row._id.stage, openDueAt: row._id.openDueAt ?? null } } as Pick<Claim, 'announced' | 'tracking'>, now);
+    // Every published claim has its stage: ensurePublicStateBackfilled ran before the search.
+    const state = stateAt({ stage: row._id.stage!, openDueAt: row._id.openDueAt ?? null }, now);
     states.set(state, (states.get(state) ?? 0) + row.count);
   }
   const byCount = <T extends { count: number }>(a: T, b: T) => b.count - a.count;
@@ -196,13 +199,13 @@ async function matchesOf(
     facets: {
       topics: rows.topics
         .flatMap((r) => {
-          const t = topics.find((x) => x._id.equals(r._id));
+          const t = topicsById.get(String(r._id));
           return t ? [{ topic: t, count: r.count }] : [];
         })
         .sort((a, b) => byCount(a, b) || a.topic.name.localeCompare(b.topic.name)),
       speakers: rows.speakers
         .flatMap((r) => {
-          const s = speakers.find((x) => x._id.equals(r._id));
+          const s = speakersById.get(String(r._id));
           return s ? [{ speaker: s, count: r.count }] : [];
         })
         .sort((a, b) => byCount(a, b) || a.speaker.name.localeCompare(b.speaker.name)),

@@ -1,4 +1,4 @@
-import { escapeSvgText } from './claim-chart.service';
+import { ACCENT, escapeSvgText, INK, INK_SOFT, PROXY } from './claim-chart.service';
 
 /**
  * The share image of a claim (og:image): 1200×630, the size Facebook, LinkedIn and X all crop
@@ -26,11 +26,7 @@ export interface ShareImageText {
   bar: { announcedWidth: number; measuredWidth: number; proxy: boolean; note: string | null } | null;
 }
 
-const INK = '#16181d';
-const INK_SOFT = '#4a4f5a';
-const ACCENT = '#b3261e';
 const PAPER = '#fbfaf7';
-const PROXY = '#8a5a00';
 
 /** The site's verdict badge colours (site.css, "Badges"), background then text. */
 const VERDICT_COLOURS: Record<string, [string, string]> = {

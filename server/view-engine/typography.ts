@@ -25,19 +25,27 @@ const ADDRESS = /\b(?:https?:\/\/|www\.)\S+/gi;
 /** Ordinary spaces (and already no-break ones, to normalise them). */
 const SPACES = '[ \\u00a0\\u202f\\t]+';
 
+// Built once: these run on every statement, source and feed item of every page. (`replace`
+// with a global regex starts from the beginning each time, so sharing them is safe.)
+const BEFORE_COLON = new RegExp(`${SPACES}:`, 'g');
+const BEFORE_PUNCT_FR = new RegExp(`${SPACES}([;!?])`, 'g');
+const BEFORE_PUNCT_EN = new RegExp(`${SPACES}([:;!?])`, 'g');
+const AFTER_OPEN_QUOTE = new RegExp(`«(?:${SPACES})?`, 'g');
+const BEFORE_CLOSE_QUOTE = new RegExp(`(?:${SPACES})?»`, 'g');
+
 function french(text: string): string {
   return text
-    .replace(new RegExp(`${SPACES}:`, 'g'), `${NBSP}:`)
-    .replace(new RegExp(`${SPACES}([;!?])`, 'g'), `${NNBSP}$1`)
-    .replace(new RegExp(`«(?:${SPACES})?`, 'g'), `«${NBSP}`)
-    .replace(new RegExp(`(?:${SPACES})?»`, 'g'), `${NBSP}»`);
+    .replace(BEFORE_COLON, `${NBSP}:`)
+    .replace(BEFORE_PUNCT_FR, `${NNBSP}$1`)
+    .replace(AFTER_OPEN_QUOTE, `«${NBSP}`)
+    .replace(BEFORE_CLOSE_QUOTE, `${NBSP}»`);
 }
 
 function english(text: string): string {
   return text
-    .replace(new RegExp(`${SPACES}([:;!?])`, 'g'), '$1')
-    .replace(new RegExp(`«(?:${SPACES})?`, 'g'), '\u201c')
-    .replace(new RegExp(`(?:${SPACES})?»`, 'g'), '\u201d');
+    .replace(BEFORE_PUNCT_EN, '$1')
+    .replace(AFTER_OPEN_QUOTE, '\u201c')
+    .replace(BEFORE_CLOSE_QUOTE, '\u201d');
 }
 
 /** The text with the typography of `locale`, its web addresses untouched. */

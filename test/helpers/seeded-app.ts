@@ -44,7 +44,7 @@ export async function startSeededApp(deps: Partial<Pick<AppDeps, 'loginThrottle'
 export function pageText(html: string): string {
   return html
     .replace(/<[^>]+>/g, ' ')
-    .replace(/&#x27;/g, "'")
+    .replace(/&#x27;|&#39;/g, "'")
     .replace(/&#x3D;/g, '=')
     .replace(/&amp;/g, '&')
     .replace(/[\s\u00a0\u202f]+/g, ' ');

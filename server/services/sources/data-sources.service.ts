@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { DataSourceModel } from '../../../models/data-source.model';
+import { DataSourceModel, SOURCE_FORM_FIELDS } from '../../../models/data-source.model';
 import { AppError } from '../../errors';
 import type { DataSourceForm } from '../../schemas/data-source.schemas';
 import { notDeleted } from '../editor-reads.service';
@@ -17,9 +17,7 @@ import { runEditorAction, type EditorActionContext } from '../editor-actions/run
  * file, and when.
  */
 
-/** What a source's Revision compares, field by field. */
-const SOURCE_FIELDS = ['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField', 'outlet', 'unit', 'definition', 'sameQuantity', 'schedule'] as const;
-const sourceSnapshot = (source: object) => snapshotOf(source, SOURCE_FIELDS);
+const sourceSnapshot = (source: object) => snapshotOf(source, SOURCE_FORM_FIELDS);
 /** The fields that say where the value is read: changing one makes the next reading a new series. */
 const READING_FIELDS = new Set(['url', 'format', 'valueField', 'filterColumn', 'filterValue', 'dateField']);
 

@@ -140,8 +140,3 @@ export async function rejectProposal(id: Types.ObjectId, reason: string | undefi
     await recordActionRevision(ctx, { claim: proposal.claim, entity: 'proposal', entityId: id, action: 'rejected', changes });
   });
 }
-
-/** Pending proposals of one source, for the page that asks before deleting it. */
-export async function countPendingOf(sourceId: Types.ObjectId): Promise<number> {
-  return ProposalModel.countDocuments({ source: sourceId, status: 'pending' });
-}

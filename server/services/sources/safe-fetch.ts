@@ -5,6 +5,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { pipeline, type Readable } from 'node:stream';
 import zlib from 'node:zlib';
+import { MAX_SNAPSHOT_BYTES } from '../../../models/snapshot.model';
 import { isFetchableAddress, parseAllowedBlocks, type AllowedBlocks } from './address-policy';
 
 /*
@@ -68,7 +69,8 @@ export interface SafeFetchOptions {
   allowPrivate?: readonly string[];
 }
 
-export const DEFAULT_MAX_BYTES = 5 * 1024 * 1024;
+/** What a snapshot holds at most: every fetched response may be stored as one. */
+export const DEFAULT_MAX_BYTES = MAX_SNAPSHOT_BYTES;
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_REDIRECTS = 3;
 const MAX_URL_LENGTH = 2000;

@@ -1,9 +1,7 @@
 import { trusted, type Types } from 'mongoose';
-import { ClaimModel } from '../../../models/claim.model';
-import { MeasurementModel } from '../../../models/measurement.model';
 import { ProposalModel } from '../../../models/proposal.model';
 import { SnapshotBlobModel, SnapshotModel } from '../../../models/snapshot.model';
-import { TimelineEventModel } from '../../../models/timeline-event.model';
+import { SNAPSHOT_CITATIONS } from './snapshot.service';
 
 /**
  * How long a copy that nothing cites is kept after its fetch: long enough for an editor to
@@ -28,9 +26,7 @@ export interface PruneResult {
 async function citedSnapshots(ids: Types.ObjectId[]): Promise<Set<string>> {
   const $in = trusted({ $in: ids });
   const lists: unknown[][] = await Promise.all([
-    MeasurementModel.distinct('source.snapshot', { 'source.snapshot': $in }),
-    ClaimModel.distinct('sources.snapshot', { 'sources.snapshot': $in }),
-    TimelineEventModel.distinct('source.snapshot', { 'source.snapshot': $in }),
+    ...SNAPSHOT_CITATIONS.map((c) => c.distinct(c.path, { [c.path]: $in })),
     ProposalModel.distinct('snapshot', { snapshot: $in }),
   ]);
   return new Set(lists.flat().map(String));

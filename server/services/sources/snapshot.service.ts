@@ -63,18 +63,29 @@ export interface ReadableSnapshot {
   bytes: Buffer;
 }
 
+/** What a citation list needs of a model: `distinct` over one of its fields. */
+type Distinct = (field: string, filter: Record<string, unknown>) => Promise<unknown[]>;
+
 /**
- * Whether the public may read a snapshot: only one linked from a published claim's source,
- * or from the source of one of its measurements or timeline entries. Indexed every way
- * (sparse, on the link).
+ * Every place a source can cite a snapshot, with the field naming the claim it belongs to.
+ * The one list both the public access check and retention read: a place added here is both
+ * public with its claim and kept by retention. (A proposal cites one too, never publicly: see
+ * snapshot-retention.service.ts.)
+ */
+export const SNAPSHOT_CITATIONS: readonly { path: string; claimField: string; distinct: Distinct }[] = [
+  { path: 'sources.snapshot', claimField: '_id', distinct: (field, filter) => ClaimModel.distinct(field, filter) },
+  { path: 'source.snapshot', claimField: 'claim', distinct: (field, filter) => MeasurementModel.distinct(field, filter) },
+  { path: 'source.snapshot', claimField: 'claim', distinct: (field, filter) => TimelineEventModel.distinct(field, filter) },
+];
+
+/**
+ * Whether the public may read a snapshot: only one cited by a published claim's source, or by
+ * the source of one of its measurements or timeline entries. Indexed every way (sparse, on
+ * the link).
  */
 export async function isSnapshotPublic(id: Types.ObjectId): Promise<boolean> {
-  if (await ClaimModel.exists({ 'sources.snapshot': id, status: 'published' })) return true;
-  const [fromMeasurements, fromEvents] = await Promise.all([
-    MeasurementModel.distinct('claim', { 'source.snapshot': id }),
-    TimelineEventModel.distinct('claim', { 'source.snapshot': id }),
-  ]);
-  const claims: unknown[] = [...fromMeasurements, ...fromEvents];
+  const lists = await Promise.all(SNAPSHOT_CITATIONS.map((c) => c.distinct(c.claimField, { [c.path]: id })));
+  const claims = lists.flat();
   if (claims.length === 0) return false;
   return (await ClaimModel.exists({ _id: trusted({ $in: claims }), status: 'published' })) !== null;
 }

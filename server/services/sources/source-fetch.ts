@@ -1,6 +1,6 @@
 import type { SourceFormat } from '../../../models/data-source.model';
 import type { Config } from '../../config';
-import { safeFetch, SourceFetchError } from './safe-fetch';
+import { DEFAULT_MAX_BYTES, safeFetch, SourceFetchError } from './safe-fetch';
 import { storeSnapshot } from './snapshot.service';
 import type { PollDeps } from './source-poll.service';
 
@@ -15,7 +15,7 @@ export const SOURCE_MEDIA_TYPES: Record<SourceFormat, readonly string[]> = {
 };
 
 /** The limit: a data file larger than this is not one figure's source. */
-export const SOURCE_MAX_BYTES = 5 * 1024 * 1024;
+export const SOURCE_MAX_BYTES = DEFAULT_MAX_BYTES;
 /** Short enough that a hung source never holds a shutdown past its grace period. */
 export const SOURCE_TIMEOUT_MS = 5_000;
 

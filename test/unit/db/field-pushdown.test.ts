@@ -107,3 +107,16 @@ test('when a filter, sort or projection cannot name its fields, then nothing is 
   expect(neededFields({ $expr: true }, undefined, { a: 1 })).toBeNull();
   expect(neededFields({ s: 1 }, { 'd.e': -1 }, { 'a.b': 1 })?.map((b) => Buffer.from(b).toString())).toEqual(['_id', 'a', 's', 'd']);
 });
+
+test('when a find or a pipeline keeps an inclusion projection, then only those fields are decoded, never the whole document', () => {
+  const collection = coll()!;
+  const whole = jest.spyOn(collection, 'getDoc');
+  const some = jest.spyOn(collection, 'getFields');
+  findDocuments(collection, { filter: { status: 'published' }, projection: { title: 1 } }, engine.counters);
+  aggregateDocuments({ coll: collection, resolveCollection: () => undefined, counters: engine.counters }, [{ $match: { status: 'draft' } }, { $project: { speaker: 1 } }]);
+  expect(whole).not.toHaveBeenCalled();
+  expect(some).toHaveBeenCalledTimes(300);
+  whole.mockRestore();
+  some.mockRestore();
+});
+

@@ -42,6 +42,11 @@ function bytesOf(encoded: string): Uint8Array {
   return Buffer.from(encoded, 'latin1');
 }
 
+/** A stored document with only the named top-level fields decoded (see bson-fields.ts). */
+export function decodeEncodedFields(encoded: string, wanted: readonly Uint8Array[]): Document {
+  return decodeFields(bytesOf(encoded), wanted);
+}
+
 export interface CollectionHooks {
   /** Records a change for the journal, with how to undo it; a no-op while loading. */
   emit(op: JournalOp, undo: () => void, idKey?: string): void;
@@ -106,7 +111,7 @@ export class Collection implements PlannableCollection {
 
   getFields(idKey: string, wanted: readonly Uint8Array[]): Document | undefined {
     const encoded = this.docsTree.get(idKey);
-    return encoded === undefined ? undefined : decodeFields(bytesOf(encoded), wanted);
+    return encoded === undefined ? undefined : decodeEncodedFields(encoded, wanted);
   }
 
   has(idKey: string): boolean {
@@ -267,11 +272,12 @@ export class Collection implements PlannableCollection {
       if (opts.enforceUnique !== false) index.checkUnique(this.ns, entries, idKey);
       newEntries.set(index.spec.name, entries);
     }
-    // A bad language field is refused (17261/17262) here too, in a transaction's fork as well.
-    this.getTextIndex()?.termScores(doc);
+    // A bad language field is refused (17261/17262) here too, in a transaction's fork as well;
+    // the scores computed for that check are the ones the text index then stores.
+    const textScores = this.getTextIndex()?.termScores(doc);
     // Checks are done before any change, so a rejected write leaves the collection untouched.
     const previousDoc = previous === undefined ? undefined : (opts.previous ?? decodeDocument(previous));
-    this.apply(idKey, encoded, doc, previous, previousDoc, newEntries);
+    this.apply(idKey, encoded, doc, previous, previousDoc, newEntries, textScores);
     this.hooks.emit({ op: 'put', db: this.db, coll: this.name, doc: bytes }, () => this.restore(idKey, previous), idKey);
   }
 
@@ -289,6 +295,7 @@ export class Collection implements PlannableCollection {
     previous: string | undefined,
     previousDoc?: Document,
     newEntries?: Map<string, IndexEntry[]>,
+    textScores?: Map<string, number>,
   ): void {
     if (previous !== undefined) {
       const old = previousDoc ?? decodeDocument(previous);
@@ -301,7 +308,7 @@ export class Collection implements PlannableCollection {
     }
     this.docsTree.set(idKey, encoded);
     for (const index of this.indexes.values()) index.add(idKey, newEntries?.get(index.spec.name) ?? index.entriesFor(doc));
-    this.textIndex?.add(idKey, doc);
+    this.textIndex?.add(idKey, doc, textScores);
   }
 
   /**

@@ -6,8 +6,8 @@
 import type { Document } from 'bson';
 import { Aggregator, Query } from 'mingo';
 import { MongoError } from '../errors';
-import { decodeDocument } from './collection';
-import { decodeFields, fieldNames } from './bson-fields';
+import { decodeDocument, decodeEncodedFields } from './collection';
+import { fieldNames } from './bson-fields';
 import { isPlainObject } from './document-utils';
 import { candidatePlans, walkPlan, type CandidatePlan, type PlannableCollection, type SortSpec } from './planner';
 import type { TextIndex } from './text-search';
@@ -70,7 +70,7 @@ export interface MatchOptions {
 
 /** Decodes what the read needs: the named fields, or the whole document. */
 function readDoc(target: ReadTarget, idKey: string, encoded: string | undefined, fields: readonly Uint8Array[] | null | undefined): Document | undefined {
-  if (fields) return encoded !== undefined ? decodeFields(Buffer.from(encoded, 'latin1'), fields) : target.getFields(idKey, fields);
+  if (fields) return encoded !== undefined ? decodeEncodedFields(encoded, fields) : target.getFields(idKey, fields);
   return encoded !== undefined ? decodeDocument(encoded) : target.getDoc(idKey);
 }
 

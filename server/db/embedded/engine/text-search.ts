@@ -184,17 +184,18 @@ export class TextIndex {
         c.count++;
         counts.set(term, c);
       }
+      const whole = normaliseText(text);
       for (const [term, c] of counts) {
         const coeff = 0.5 * (c.count / terms.length) + 0.5;
-        const adjustment = normaliseText(text) === term ? 1.1 : 1;
+        const adjustment = whole === term ? 1.1 : 1;
         scores.set(term, (scores.get(term) ?? 0) + weight * c.freq * coeff * adjustment);
       }
     }
     return scores;
   }
 
-  add(id: string, doc: Document): void {
-    const termScores = this.termScores(doc);
+  /** Indexes a document; `termScores` when the caller has computed them already (the write's check). */
+  add(id: string, doc: Document, termScores: Map<string, number> = this.termScores(doc)): void {
     if (termScores.size === 0) return;
     this.termsByDoc.set(id, termScores);
     for (const [term, score] of termScores) {

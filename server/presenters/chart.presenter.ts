@@ -5,7 +5,7 @@ import type { MeasurementGap } from '../services/gap.service';
 import { SHARE_IMAGE, type ShareImageText } from '../services/share-image.service';
 import { formatFactor, formatMoney, formatNumber, formatPercent } from '../view-engine/format';
 import { deadlineStatus, deadlineText, formatFigure, isCoarse, numericGap, presentAnnounced, saidOnText } from './claim.presenter';
-import { presentDate, type PresentContext, type PresentedDate } from './present-context';
+import { presentDate, speakerName, type PresentContext, type PresentedDate } from './present-context';
 
 /**
  * The chart, the data table under it, the card's gap bar and the share image's text: the
@@ -245,7 +245,7 @@ export interface PresentedShareImage {
 export function presentShareImage(ctx: PresentContext, page: ClaimPage, site: Pick<Config, 'siteUrl'>): PresentedShareImage {
   const { claim, measurements } = page;
   const { announced } = claim;
-  const who = [claim.speaker.name, presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text].filter(Boolean).join(', ');
+  const who = [speakerName(ctx, claim.speaker), presentDate(ctx, claim.saidAt, claim.saidAtPrecision)?.text].filter(Boolean).join(', ');
   const verdict = claim.verdict ? { key: claim.verdict.rating, label: ctx.t(`verdict.${claim.verdict.rating}`) } : null;
   let figures: Pick<ShareImageText, 'announcedLabel' | 'announced' | 'announcedUnit' | 'measuredLabel' | 'measured' | 'measuredUnit' | 'gapText' | 'bar'> = {
     announcedLabel: ctx.t('gap.announced'),

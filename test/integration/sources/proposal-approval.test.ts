@@ -61,7 +61,7 @@ describe('approving a proposal', () => {
     expect(await UpdateModel.countDocuments({ subject: outcome.measurement, kind: 'measurement-added' })).toBe(1);
   });
 
-  it('when its Revision cannot be written (after the measurement and its Update), then nothing is stored and the proposal is still pending', async () => {
+  it('when its Revision cannot be written (after the proposal is marked and the measurement written), then nothing is stored and the proposal is still pending', async () => {
     const proposal = await pendingProposal();
     jest.spyOn(revisions, 'recordRevision').mockRejectedValueOnce(new Error('the revision could not be written'));
     await expect(approveProposal(proposal._id, proposalMeasurementForm(proposal), 'Nouvelle mesure', ctx)).rejects.toThrow('the revision could not be written');
